@@ -1,0 +1,40 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { AuditEntry } from '../../shared/audit.js';
+import type { CliIo } from '../io.js';
+import { table } from '../table.js';
+
+export function registerAuditCommands(program: Command, io: CliIo): void {
+  const audit = program
+    .command('audit')
+    .description('show the tamper-evident audit log')
+    .option('--limit <n>', 'newest N entries', parseLimit, 50)
+    .action((options: { limit: number }) => {
+      io.print({ entries: io.service().auditEntries(options.limit) }, (r) =>
+        r.entries.length === 0 ? 'The audit log is empty.' : formatEntries(r.entries),
+      );
+    });
+
+  audit
+    .command('verify')
+    .description('check the hash chain; exits 1 naming the first broken line')
+    .action(() => {
+      const result = io.service().verifyAudit();
+      io.print(result, (r) =>
+        r.ok ? `Audit log intact: ${r.entries} entries verified.` : `Audit log BROKEN at line ${r.first_broken_line}: ${r.problem}.`,
+      );
+      if (!result.ok) io.exitCode = 1;
+    });
+}
+
+function formatEntries(entries: AuditEntry[]): string {
+  return table(
+    ['#', 'TIME', 'ACTOR', 'ACTION', 'KEY', 'FINGERPRINT', 'OUTCOME'],
+    entries.map((e) => [String(e.seq), e.time, e.actor, e.action, e.key_id ?? e.provider ?? '', e.fingerprint ?? '', e.outcome === 'ok' ? 'ok' : `error ${e.error_code ?? ''}`]),
+  );
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--limit must be a positive whole number, got "${value}".`);
+  return n;
+}

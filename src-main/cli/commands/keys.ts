@@ -1,0 +1,132 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { KeyRecord } from '../../shared/keys.js';
+import type { ProviderId } from '../../shared/providers.js';
+import { KeywayError } from '../../core/errors.js';
+import type { CliIo } from '../io.js';
+import { providerArgument } from '../provider-argument.js';
+import { readSecret } from '../read-secret.js';
+import { table } from '../table.js';
+
+const CLI = { actor: 'cli' } as const;
+
+interface SecretOptions {
+  label: string;
+  fromEnv?: string;
+}
+
+export function registerKeyCommands(program: Command, io: CliIo): void {
+  const keys = program.command('keys').description('add, list, rotate, remove, validate and back up API keys');
+
+  keys
+    .command('add')
+    .description('store a key; the secret comes from --from-env or stdin, never from the command line')
+    .addArgument(providerArgument())
+    .option('--label <label>', 'name for this key, e.g. work or personal', 'default')
+    .option('--from-env <VAR>', 'read the key from this environment variable (or ./.env)')
+    .addHelpText('after', '\nExamples:\n  keyway keys add anthropic --from-env ANTHROPIC_API_KEY\n  pbpaste | keyway keys add openai --label work')
+    .action(async (provider: ProviderId, options: SecretOptions) => {
+      const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `${provider} API key:`);
+      const result = await io.service().addKey(
+        { provider, label: options.label, ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }) },
+        CLI,
+      );
+      for (const warning of result.warnings) io.err(`warning: ${warning}`);
+      io.print(result, (r) => `${r.created ? 'Added' : 'Updated'} ${r.key.id} ${r.key.masked} (fingerprint ${r.key.fingerprint}) in the ${r.key.store} store.`);
+    });
+
+  keys
+    .command('list')
+    .description('list stored keys (masked; secrets are never shown)')
+    .addArgument(providerArgument(false))
+    .action((provider: ProviderId | undefined) => {
+      io.print(io.service().listKeys({ provider }), (r) =>
+        r.keys.length === 0 ? 'No keys yet. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY' : formatKeys(r.keys),
+      );
+    });
+
+  keys
+    .command('rotate')
+    .description('replace a key with a new one')
+    .addArgument(providerArgument())
+    .option('--label <label>', 'which key', 'default')
+    .option('--from-env <VAR>', 'read the new key from this environment variable (or ./.env)')
+    .option('--grace <seconds>', 'keep the old key usable for this long', parseSeconds, 0)
+    .action(async (provider: ProviderId, options: SecretOptions & { grace: number }) => {
+      const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `new ${provider} API key:`);
+      const result = await io.service().rotateKey(
+        {
+          provider,
+          label: options.label,
+          grace_seconds: options.grace,
+          ...(options.fromEnv ? { env_var: options.fromEnv } : { new_api_key: secret }),
+        },
+        CLI,
+      );
+      for (const warning of result.warnings) io.err(`warning: ${warning}`);
+      io.print(result, (r) => `Rotated ${r.key.id}: now ${r.key.masked} (fingerprint ${r.key.fingerprint}).`);
+    });
+
+  keys
+    .command('remove')
+    .description('delete a key from the vault')
+    .addArgument(providerArgument())
+    .option('--label <label>', 'which key', 'default')
+    .action(async (provider: ProviderId, options: { label: string }) => {
+      const result = await io.service().removeKey({ provider, label: options.label }, CLI);
+      io.print(result, (r) => `Removed ${r.removed.id} ${r.removed.masked}.`);
+    });
+
+  keys
+    .command('validate')
+    .description('check stored keys (format checks)')
+    .addArgument(providerArgument(false))
+    .action(async (provider: ProviderId | undefined) => {
+      const checks = await io.service().checkKeyFormats(provider, CLI);
+      io.print({ results: checks }, (r) =>
+        r.results.length === 0 ? 'No keys to validate.' : table(['KEY', 'RESULT'], r.results.map((c) => [c.id, `${c.ok ? 'ok' : 'FAILED'}: ${c.message}`])),
+      );
+      if (checks.some((c) => !c.ok)) io.exitCode = 1;
+    });
+
+  keys
+    .command('export')
+    .description('write every key to a passphrase-encrypted backup file')
+    .requiredOption('--to <file>', 'backup file to write (mode 0600)')
+    .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
+    .action(async (options: { to: string; passphraseEnv?: string }) => {
+      const passphrase = await readPassphrase(io, options.passphraseEnv);
+      const result = await io.service().exportKeys(options.to, passphrase, CLI);
+      io.print(result, (r) => `Exported ${r.count} key(s) to ${r.path}.`);
+    });
+
+  keys
+    .command('import')
+    .description('restore keys from a backup file into the active secret store')
+    .requiredOption('--from <file>', 'backup file written by keyway keys export')
+    .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
+    .action(async (options: { from: string; passphraseEnv?: string }) => {
+      const passphrase = await readPassphrase(io, options.passphraseEnv);
+      const result = await io.service().importKeys(options.from, passphrase, CLI);
+      io.print(result, (r) => `Imported ${r.imported.length} key(s) into the ${r.store} store.`);
+    });
+}
+
+function formatKeys(keys: KeyRecord[]): string {
+  return table(
+    ['PROVIDER', 'LABEL', 'KEY', 'FINGERPRINT', 'SOURCE', 'VALIDATION', 'LAST USED'],
+    keys.map((k) => [k.provider, k.label, k.masked, k.fingerprint, k.source, k.validation, k.last_used_at ?? 'never']),
+  );
+}
+
+async function readPassphrase(io: CliIo, envVar: string | undefined): Promise<string> {
+  if (!envVar) return readSecret(io.stdin, 'backup passphrase:');
+  const value = io.env[envVar];
+  if (!value) throw new KeywayError('env_var_missing', `Environment variable ${envVar} is not set; export the passphrase in it or pipe it on stdin.`);
+  return value;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--grace must be a whole number of seconds, got "${value}".`);
+  return n;
+}

@@ -1,0 +1,28 @@
+import { Command, Option } from 'commander';
+import type { CliIo } from './io.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerKeyCommands } from './commands/keys.js';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  store?: string;
+  json?: boolean;
+}
+
+/** The `keyway` command tree. Each command group registers itself from its own module. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('keyway')
+    .description('AI-provider API keys in your OS keychain, with routing, usage, budgets and a local MCP server.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--data-dir <dir>', 'data directory (default: KEYWAY_DATA_DIR or the platform app-data folder)')
+    .addOption(new Option('--store <store>', 'secret store (default: KEYWAY_SECRET_STORE, else the OS keychain)').choices(['keychain', 'file']))
+    .option('--json', 'print results as JSON')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)')
+    .hook('preAction', (_program, action) => io.configure(action.optsWithGlobals<GlobalOptions>()));
+
+  registerKeyCommands(program, io);
+  registerAuditCommands(program, io);
+  return program;
+}

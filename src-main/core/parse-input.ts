@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { KeywayError } from './errors.js';
+
+/** Validates input at the service boundary and names every offending field in one message. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'input';
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    return `${where}: ${message}`;
+  });
+  throw new KeywayError('invalid_input', `Invalid input. ${problems.join('; ')}.`);
+}

@@ -1,0 +1,102 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+/**
+ * A passphrase-sealed blob (AES-256-GCM, key from scrypt with a random salt), used both for
+ * `.keys.enc` and for `keyway keys export` backups.
+ *
+ * Layout: magic(4) version(1) logN(1) salt(16) verifier(8) iv(12) tag(16) length(4) ciphertext.
+ * The verifier (a hash of the derived key) tells a wrong passphrase apart from damaged bytes, and
+ * the stored length tells a truncated file apart from a tampered one.
+ */
+const VERSION = 1;
+const SALT_BYTES = 16;
+const VERIFIER_BYTES = 8;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 4 + 1 + 1 + SALT_BYTES + VERIFIER_BYTES + IV_BYTES + TAG_BYTES + 4;
+export const DEFAULT_LOG_N = 15;
+
+export type OpenFailure = 'not_sealed' | 'truncated' | 'wrong_passphrase' | 'damaged';
+
+export class SealedBoxError extends Error {
+  constructor(readonly reason: OpenFailure) {
+    super(reason);
+    this.name = 'SealedBoxError';
+  }
+}
+
+export interface SealingKey {
+  readonly salt: Buffer;
+  readonly logN: number;
+  readonly key: Buffer;
+}
+
+export function deriveSealingKey(passphrase: string, salt: Buffer = randomBytes(SALT_BYTES), logN = DEFAULT_LOG_N): SealingKey {
+  const N = 2 ** logN;
+  const key = scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 });
+  return { salt, logN, key };
+}
+
+function verifierOf(key: Buffer): Buffer {
+  return createHash('sha256').update('keyway-sealed-box-verifier').update(key).digest().subarray(0, VERIFIER_BYTES);
+}
+
+export function seal(plaintext: Buffer, sealingKey: SealingKey, magic: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey.key, iv);
+  const header = Buffer.alloc(HEADER_BYTES);
+  let at = header.write(magic, 0, 'latin1');
+  at = header.writeUInt8(VERSION, at);
+  at = header.writeUInt8(sealingKey.logN, at);
+  at += sealingKey.salt.copy(header, at);
+  at += verifierOf(sealingKey.key).copy(header, at);
+  at += iv.copy(header, at);
+  const tagAt = at;
+  at += TAG_BYTES;
+  header.writeUInt32BE(plaintext.length, at);
+  // Everything but the tag is authenticated, so a flipped header byte is caught too.
+  cipher.setAAD(Buffer.concat([header.subarray(0, tagAt), header.subarray(tagAt + TAG_BYTES)]));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  cipher.getAuthTag().copy(header, tagAt);
+  return Buffer.concat([header, ciphertext]);
+}
+
+export interface SealedHeader {
+  salt: Buffer;
+  logN: number;
+}
+
+export function readHeader(blob: Buffer, magic: string): SealedHeader {
+  if (blob.length < 4 || blob.subarray(0, 4).toString('latin1') !== magic) throw new SealedBoxError('not_sealed');
+  if (blob.length < HEADER_BYTES) throw new SealedBoxError('truncated');
+  if (blob.readUInt8(4) !== VERSION) throw new SealedBoxError('not_sealed');
+  const logN = blob.readUInt8(5);
+  if (logN < 10 || logN > 20) throw new SealedBoxError('damaged');
+  return { salt: Buffer.from(blob.subarray(6, 6 + SALT_BYTES)), logN };
+}
+
+export function open(blob: Buffer, sealingKey: SealingKey, magic: string): Buffer {
+  readHeader(blob, magic);
+  let at = 6 + SALT_BYTES;
+  const verifier = blob.subarray(at, at + VERIFIER_BYTES);
+  at += VERIFIER_BYTES;
+  if (!timingSafeEqual(verifier, verifierOf(sealingKey.key))) throw new SealedBoxError('wrong_passphrase');
+  const iv = blob.subarray(at, at + IV_BYTES);
+  at += IV_BYTES;
+  const tagAt = at;
+  const tag = blob.subarray(at, at + TAG_BYTES);
+  at += TAG_BYTES;
+  const length = blob.readUInt32BE(at);
+  at += 4;
+  const ciphertext = blob.subarray(at);
+  if (ciphertext.length < length) throw new SealedBoxError('truncated');
+  if (ciphertext.length > length) throw new SealedBoxError('damaged');
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey.key, iv);
+  decipher.setAAD(Buffer.concat([blob.subarray(0, tagAt), blob.subarray(tagAt + TAG_BYTES, HEADER_BYTES)]));
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  } catch {
+    throw new SealedBoxError('damaged');
+  }
+}
