@@ -34,5 +34,6 @@ export const dataFiles = (dir: string) => ({
   settings: join(dir, 'settings.json'),
   secrets: join(dir, '.keys.enc'),
   audit: join(dir, 'audit.jsonl'),
+  routingConfig: join(dir, 'routing_config.json'),
   lock: join(dir, 'keyway.lock'),
 });

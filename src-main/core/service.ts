@@ -15,7 +15,9 @@ import type {
 import type { ProviderId } from '../shared/providers.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
+import { ConfigStore } from './config/config-store.js';
 import { SettingsStore } from './config/settings-store.js';
+import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { KeyVault } from './vault/key-vault.js';
 import { openSecretStore } from './vault/select-store.js';
@@ -27,6 +29,8 @@ export interface ServiceOptions {
   store?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** `--config` / KEYWAY_CONFIG: a routing_config.json to use in place (e.g. the seed's). */
+  configPath?: string;
   now?: () => Date;
 }
 
@@ -35,7 +39,9 @@ export class KeywayService {
   readonly dataDir: string;
   readonly settings: SettingsStore;
   readonly auditLog: AuditLog;
+  readonly config: ConfigStore;
   readonly keys: KeyVault;
+  readonly events = new ServiceEvents();
   readonly now: () => Date;
 
   private constructor(dataDir: string, options: ServiceOptions) {
@@ -45,6 +51,7 @@ export class KeywayService {
     this.now = options.now ?? (() => new Date());
     this.settings = new SettingsStore(dataDir);
     this.auditLog = new AuditLog(files.audit, this.now);
+    this.config = new ConfigStore(options.configPath ?? (env.KEYWAY_CONFIG || files.routingConfig));
     this.keys = new KeyVault({
       settings: this.settings,
       audit: this.auditLog,
@@ -52,6 +59,7 @@ export class KeywayService {
       env,
       cwd: options.cwd ?? process.cwd(),
       now: this.now,
+      events: this.events,
       openStore: () =>
         openSecretStore({
           requested: options.store ?? (env.KEYWAY_SECRET_STORE || undefined),

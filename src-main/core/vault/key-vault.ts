@@ -20,6 +20,7 @@ import {
 } from '../../shared/keys.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type { AuditLog } from '../audit/audit-log.js';
+import type { ServiceEvents } from '../events.js';
 import type { CallContext } from '../call-context.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { KeywayError, isErrnoException, isKeywayError } from '../errors.js';
@@ -42,6 +43,7 @@ export interface KeyVaultDeps {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => Date;
+  events: ServiceEvents;
 }
 
 interface BackupEntry {
@@ -323,6 +325,7 @@ export class KeyVault {
         outcome: 'ok',
         detail: audit.detail ?? null,
       });
+      if (audit.record) this.#deps.events.emit('key.changed', { action: audit.action, key_id: audit.record.id, provider: audit.record.provider });
       return result;
     } catch (error) {
       const provider = typeof input === 'object' && input !== null && 'provider' in input ? String(input.provider) : null;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { PROVIDER_IDS } from './providers.js';
+
+const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
+const money = z.number({ error: 'expected a number of US dollars' }).finite().min(0, 'must be 0 or more');
+
+/** One provider's block in routing_config.json. Unknown fields are kept, never dropped. */
+export const ProviderConfigSchema = z.looseObject({
+  enabled: z.boolean().default(true),
+  models: z.array(z.string().min(1)).default([]),
+  rate_limit: z.number().int().positive('must be a positive number of requests per minute').default(100),
+  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+});
+
+export const ProviderLimitSchema = z.strictObject({
+  daily_limit: money.optional(),
+  monthly_limit: money.optional(),
+});
+
+export const BudgetConfigSchema = z.looseObject({
+  enabled: z.boolean().default(true),
+  daily_limit: money.default(10),
+  monthly_limit: money.default(100),
+  alert_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (a fraction such as 0.8)').default(0.8),
+  per_provider: z.partialRecord(providerId, ProviderLimitSchema).optional(),
+});
+
+/**
+ * routing_config.json, in the seed's format. `providers` and `routing` only accept known provider
+ * names, so a typo is reported with its field path instead of being ignored.
+ */
+export const RoutingConfigSchema = z.looseObject({
+  providers: z.partialRecord(providerId, ProviderConfigSchema).default({}),
+  routing: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'task types are snake_case'), providerId).default({}),
+  fallback_order: z.array(providerId).default([]),
+  budget: BudgetConfigSchema.default(() => BudgetConfigSchema.parse({})),
+});
+
+export type ProviderConfig = z.output<typeof ProviderConfigSchema>;
+export type BudgetConfig = z.output<typeof BudgetConfigSchema>;
+export type RoutingConfig = z.output<typeof RoutingConfigSchema>;
+export type RoutingConfigInput = z.input<typeof RoutingConfigSchema>;
