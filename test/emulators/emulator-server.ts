@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** How an emulator answers every request until told otherwise. */
+export type EmulatorMode = 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'slow' | 'hang' | 'down';
+
+export interface ModeOptions {
+  /** `slow`: how long to wait before answering normally (default 200 ms). */
+  delay_ms?: number;
+  /** `rate_limited`: the retry-after header in seconds (default 7). */
+  retry_after_s?: number;
+}
+
+/** One request as the emulator saw it. Headers are lower-cased, as Node gives them. */
+export interface RecordedRequest {
+  method: string;
+  /** The raw request target, path plus query string: what a leak into a URL would show up in. */
+  url: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface EmulatorRequest extends RecordedRequest {
+  json: unknown;
+}
+
+/** A provider's wire format: answers a request in the normal (`ok`) mode, and builds its error bodies. */
+export interface ProviderProtocol {
+  handle(request: EmulatorRequest, res: ServerResponse, emulator: ProviderEmulator): void | Promise<void>;
+  /** Writes the provider's own error response for a forced mode. */
+  fail(kind: 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error', res: ServerResponse, options: { retry_after_s: number }): void;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 speaking one provider's wire format, with switches for the
+ * failures Keyway must cope with. `down` stops listening; any other mode listens again on the same port.
+ */
+export class ProviderEmulator {
+  readonly name: string;
+  readonly requests: RecordedRequest[] = [];
+  /** Keys this emulator accepts; anything else gets the provider's real "invalid key" answer. */
+  readonly keys: string[];
+  /** The reply text chat endpoints return. */
+  reply = 'Hello from the emulator.';
+  #mode: EmulatorMode = 'ok';
+  #options: Required<ModeOptions> = { delay_ms: 200, retry_after_s: 7 };
+  readonly #protocol: ProviderProtocol;
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  #port = 0;
+
+  constructor(name: string, protocol: ProviderProtocol, keys: string[]) {
+    this.name = name;
+    this.#protocol = protocol;
+    this.keys = keys;
+  }
+
+  /** The first accepted key: what a test stores in the vault. */
+  get key(): string {
+    return this.keys[0] ?? '';
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  get mode(): EmulatorMode {
+    return this.#mode;
+  }
+
+  async start(): Promise<this> {
+    await this.#listen();
+    return this;
+  }
+
+  /** Switches the mode. Leaving or entering `down` stops or restarts the server on the same port. */
+  async set(mode: EmulatorMode, options: ModeOptions = {}): Promise<void> {
+    this.#options = { delay_ms: options.delay_ms ?? 200, retry_after_s: options.retry_after_s ?? 7 };
+    const wasDown = this.#mode === 'down';
+    this.#mode = mode;
+    if (mode === 'down' && !wasDown) await this.#close();
+    if (mode !== 'down' && wasDown) await this.#listen();
+  }
+
+  accepts(key: string | undefined): boolean {
+    return key !== undefined && this.keys.includes(key);
+  }
+
+  /** Every recorded request's URL, headers and body joined: handy for leak scans. */
+  transcript(): string {
+    return this.requests.map((r) => `${r.method} ${r.url}\n${JSON.stringify(r.headers)}\n${r.body}`).join('\n');
+  }
+
+  async stop(): Promise<void> {
+    this.#mode = 'down';
+    await this.#close();
+  }
+
+  async #listen(): Promise<void> {
+    const server = createServer((req, res) => void this.#onRequest(req, res));
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async #close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+    await closed;
+  }
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      path: parsed.pathname,
+      query: Object.fromEntries(parsed.searchParams),
+      headers,
+      body,
+    };
+    this.requests.push(recorded);
+    let json: unknown = undefined;
+    try {
+      json = body.length > 0 ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    switch (this.#mode) {
+      case 'hang':
+        return;
+      case 'slow':
+        await new Promise((resolve) => setTimeout(resolve, this.#options.delay_ms));
+        break;
+      case 'unauthorized':
+      case 'forbidden':
+      case 'rate_limited':
+      case 'server_error':
+        this.#protocol.fail(this.#mode, res, this.#options);
+        return;
+      default:
+        break;
+    }
+    try {
+      await this.#protocol.handle({ ...recorded, json }, res, this);
+    } catch {
+      if (!res.headersSent) sendJson(res, 500, { error: 'emulator failure' });
+      else res.end();
+    }
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+/** Starts a Server-Sent Events response. */
+export function startSse(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+}
+
+/** A rough token count (4 characters a token) so usage numbers are deterministic and plausible. */
+export function countTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+/** Splits a reply into a few stream chunks. */
+export function chunksOf(text: string, size = 8): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out.length > 0 ? out : [''];
+}
+
+export function notFound(res: ServerResponse, body: unknown): void {
+  sendJson(res, 404, body);
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulators, type Emulators } from './index.js';
+
+let emu: Emulators;
+beforeAll(async () => {
+  emu = await startEmulators();
+});
+afterAll(() => emu.stop());
+
+async function sse(res: Response): Promise<unknown[]> {
+  const text = await res.text();
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]')
+    .map((l) => JSON.parse(l.slice(6)) as unknown);
+}
+
+describe('provider emulators', () => {
+  it('anthropic lists models only with a known x-api-key and anthropic-version', async () => {
+    const ok = await fetch(`${emu.anthropic.baseUrl}/v1/models`, { headers: { 'x-api-key': emu.anthropic.key, 'anthropic-version': '2023-06-01' } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    const bad = await fetch(`${emu.anthropic.baseUrl}/v1/models`, { headers: { 'x-api-key': 'sk-ant-wrong', 'anthropic-version': '2023-06-01' } });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toEqual({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+  });
+
+  it('anthropic streams messages with usage in message_start and message_delta', async () => {
+    const res = await fetch(`${emu.anthropic.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': emu.anthropic.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-3-5-sonnet-20241022', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hello there' }] }),
+    });
+    const events = (await sse(res)) as { type: string; usage?: { output_tokens: number }; delta?: { text?: string }; message?: { usage: { input_tokens: number } } }[];
+    expect(events[0]?.message?.usage.input_tokens).toBeGreaterThan(0);
+    expect(events.find((e) => e.type === 'message_delta')?.usage?.output_tokens).toBeGreaterThan(0);
+    expect(events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta?.text).join('')).toBe(emu.anthropic.reply);
+  });
+
+  it('openai streams chat completions with a usage chunk when include_usage is set', async () => {
+    const res = await fetch(`${emu.openai.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.openai.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4-turbo', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const chunks = (await sse(res)) as { choices: unknown[]; usage?: { total_tokens: number } | null }[];
+    const last = chunks.at(-1);
+    expect(last?.choices).toEqual([]);
+    expect(last?.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('google answers a wrong key with 400 API_KEY_INVALID and generateContent with usageMetadata', async () => {
+    const bad = await fetch(`${emu.google.baseUrl}/v1beta/models`, { headers: { 'x-goog-api-key': 'nope-nope-nope-nope-nope' } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('API_KEY_INVALID');
+    const res = await fetch(`${emu.google.baseUrl}/v1beta/models/gemini-pro:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': emu.google.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    });
+    const body = (await res.json()) as { usageMetadata: { totalTokenCount: number } };
+    expect(body.usageMetadata.totalTokenCount).toBeGreaterThan(0);
+    const stream = await fetch(`${emu.google.baseUrl}/v1beta/models/gemini-pro:streamGenerateContent?alt=sse`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': emu.google.key },
+      body: JSON.stringify({ contents: [{ parts: [{ text: 'hi' }] }] }),
+    });
+    const parts = (await sse(stream)) as { usageMetadata: { candidatesTokenCount: number } }[];
+    expect(parts.length).toBeGreaterThan(0);
+  });
+
+  it('ollama serves version, tags, NDJSON chat, embeddings and the OpenAI-compatible models list', async () => {
+    expect(await (await fetch(`${emu.ollama.baseUrl}/api/version`)).json()).toEqual({ version: '0.5.7' });
+    const tags = (await (await fetch(`${emu.ollama.baseUrl}/api/tags`)).json()) as { models: { name: string }[] };
+    expect(tags.models.map((m) => m.name)).toEqual(emu.ollama.models);
+    const chat = await fetch(`${emu.ollama.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:latest', messages: [{ role: 'user', content: 'hi' }] }) });
+    const lines = (await chat.text()).trim().split('\n').map((l) => JSON.parse(l) as { done: boolean; eval_count?: number });
+    expect(lines.at(-1)).toMatchObject({ done: true });
+    expect(lines.at(-1)?.eval_count).toBeGreaterThan(0);
+    const emb = await fetch(`${emu.ollama.baseUrl}/api/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'nomic-embed-text:latest', prompt: 'x' }) });
+    expect(((await emb.json()) as { embedding: number[] }).embedding).toHaveLength(8);
+    const v1 = (await (await fetch(`${emu.ollama.baseUrl}/v1/models`)).json()) as { data: { id: string }[] };
+    expect(v1.data.map((m) => m.id)).toEqual(emu.ollama.models);
+  });
+
+  it.each([
+    ['unauthorized', 401],
+    ['forbidden', 403],
+    ['rate_limited', 429],
+    ['server_error', 500],
+  ] as const)('answers %s with HTTP %i in every provider format', async (mode, status) => {
+    for (const e of [emu.anthropic, emu.openai, emu.google, emu.ollama]) {
+      await e.set(mode, { retry_after_s: 3 });
+      const res = await fetch(`${e.baseUrl}/v1/models`);
+      expect(res.status).toBe(status);
+      if (status === 429) expect(res.headers.get('retry-after')).toBe('3');
+      await e.set('ok');
+    }
+  });
+
+  it('goes down (connection refused) and comes back on the same port', async () => {
+    const url = `${emu.ollama.baseUrl}/api/version`;
+    await emu.ollama.set('down');
+    await expect(fetch(url)).rejects.toThrow();
+    await emu.ollama.set('ok');
+    expect((await fetch(url)).status).toBe(200);
+  });
+
+  it('hangs without answering until the caller gives up', async () => {
+    await emu.openai.set('hang');
+    await expect(fetch(`${emu.openai.baseUrl}/v1/models`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    await emu.openai.set('ok');
+  });
+});

@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import { chunksOf, countTokens, sendJson, type ProviderProtocol } from './emulator-server.js';
+import { chatCompletion, openaiFailures } from './openai.js';
+
+export const OLLAMA_VERSION = '0.5.7';
+
+/** What `ollama list` would show; tests change it (e.g. `emulators.ollama.models = [...]`). */
+export interface OllamaModels {
+  models: string[];
+}
+
+function ollamaError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: message }, headers);
+}
+
+interface ChatBody {
+  model?: string;
+  stream?: boolean;
+  messages?: { role: string; content: string }[];
+  prompt?: string;
+}
+
+/**
+ * Ollama: /api/version, /api/tags, /api/chat (NDJSON stream by default, or one object with
+ * `stream: false`), /api/embeddings, and the OpenAI-compatible /v1/models and /v1/chat/completions.
+ * No authentication, like a stock Ollama.
+ */
+export function ollamaProtocol(state: OllamaModels): ProviderProtocol {
+  return {
+    fail(kind, res, options) {
+      if (kind === 'rate_limited') return ollamaError(res, 429, 'too many requests', { 'retry-after': String(options.retry_after_s) });
+      if (kind === 'server_error') return ollamaError(res, 500, 'llama runner process has terminated: signal: killed');
+      if (kind === 'unauthorized') return ollamaError(res, 401, 'unauthorized');
+      return ollamaError(res, 403, 'forbidden');
+    },
+
+    handle(req, res, emulator) {
+      const route = `${req.method} ${req.path}`;
+      const body = (req.json ?? {}) as ChatBody;
+      switch (route) {
+        case 'GET /api/version':
+          return sendJson(res, 200, { version: OLLAMA_VERSION });
+        case 'GET /api/tags':
+          return sendJson(res, 200, {
+            models: state.models.map((name) => ({
+              name,
+              model: name,
+              modified_at: '2024-11-01T10:00:00.000000000Z',
+              size: 3_826_793_677,
+              digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+              details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '7B', quantization_level: 'Q4_0' },
+            })),
+          });
+        case 'GET /v1/models':
+          return sendJson(res, 200, { object: 'list', data: state.models.map((id) => ({ id, object: 'model', created: 1_730_000_000, owned_by: 'library' })) });
+        case 'POST /v1/chat/completions':
+          if (req.json === undefined) return openaiFailures('server_error', res, { retry_after_s: 0 });
+          return chatCompletion(req, res, emulator, state.models);
+        case 'POST /api/embeddings': {
+          if (!body.model || !state.models.includes(body.model)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+          const seed = countTokens(body.prompt ?? '');
+          return sendJson(res, 200, { embedding: Array.from({ length: 8 }, (_, i) => Number(Math.sin(seed + i).toFixed(6))) });
+        }
+        case 'POST /api/chat':
+          return chat(body, res, emulator.reply, state.models);
+        default:
+          return ollamaError(res, 404, '404 page not found');
+      }
+    },
+  };
+}
+
+function chat(body: ChatBody, res: ServerResponse, reply: string, models: string[]): void {
+  if (!body.model || !models.includes(body.model)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+  const created_at = '2024-11-28T12:00:00.000000Z';
+  const prompt_eval_count = countTokens((body.messages ?? []).map((m) => m.content).join(''));
+  const eval_count = countTokens(reply);
+  const final = {
+    model: body.model,
+    created_at,
+    message: { role: 'assistant', content: '' },
+    done_reason: 'stop',
+    done: true,
+    total_duration: 5_000_000,
+    load_duration: 1_000_000,
+    prompt_eval_count,
+    prompt_eval_duration: 1_000_000,
+    eval_count,
+    eval_duration: 3_000_000,
+  };
+  if (body.stream === false) return sendJson(res, 200, { ...final, message: { role: 'assistant', content: reply } });
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  for (const content of chunksOf(reply)) res.write(`${JSON.stringify({ model: body.model, created_at, message: { role: 'assistant', content }, done: false })}\n`);
+  res.write(`${JSON.stringify(final)}\n`);
+  res.end();
+}
