@@ -141,7 +141,7 @@ describe('keyway keys (file store)', () => {
     expect(verify).toMatchObject({ ok: true, entries: 8 });
   });
 
-  it('says what to do when no keychain answers and no SECRET_KEY is set', async () => {
+  it('falls back to the encrypted file when no keychain answers, and says what to do without SECRET_KEY', async () => {
     const dataDir = tempDir();
     const run = await runKeyway(['keys', 'add', 'openai'], {
       input: canaryKey('openai'),
@@ -149,6 +149,12 @@ describe('keyway keys (file store)', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^keyway: The OS keychain is not available: .* set SECRET_KEY and pass --store file/);
+
+    const fallback = await runKeyway(['keys', 'add', 'openai'], {
+      input: canaryKey('openai'),
+      env: { KEYWAY_DATA_DIR: dataDir, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', SECRET_KEY },
+    });
+    expect(fallback.stdout).toMatch(/in the file store/);
   });
 });
 
