@@ -38,4 +38,6 @@ export class ServiceEvents {
 const EVENT_NAMES: Record<ServiceEventName, true> = {
   'key.changed': true,
   'config.changed': true,
+  'provider.status': true,
+  'settings.changed': true,
 };

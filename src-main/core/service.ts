@@ -1,3 +1,4 @@
+import type { AppSettingsPatch, AppSettingsView } from '../shared/app-settings.js';
 import type { AuditEntry, AuditVerifyResult } from '../shared/audit.js';
 import type {
   AddKeyInput,
@@ -13,6 +14,7 @@ import type {
   RotateKeyResult,
 } from '../shared/keys.js';
 import type { ProviderId } from '../shared/providers.js';
+import { readAppSettings, updateAppSettings, type AppSettingsDeps } from './app-settings.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
 import { ConfigStore } from './config/config-store.js';
@@ -102,6 +104,19 @@ export class KeywayService {
 
   importKeys(path: string, passphrase: string, ctx: CallContext): Promise<ImportKeysResult> {
     return this.keys.importFrom(path, passphrase, ctx);
+  }
+
+  /** App preferences plus the read-only data dir and secret store. */
+  appSettings(): AppSettingsView {
+    return readAppSettings(this.#appSettingsDeps());
+  }
+
+  updateAppSettings(patch: AppSettingsPatch, ctx: CallContext): Promise<AppSettingsView> {
+    return updateAppSettings(this.#appSettingsDeps(), patch, ctx);
+  }
+
+  #appSettingsDeps(): AppSettingsDeps {
+    return { dataDir: this.dataDir, settings: this.settings, audit: this.auditLog, events: this.events };
   }
 
   auditEntries(limit?: number): AuditEntry[] {

@@ -8,6 +8,17 @@ import type { ProviderId } from './providers.js';
 export interface ServiceEventMap {
   'key.changed': { action: string; key_id: string; provider: ProviderId };
   'config.changed': { path: string; ok: boolean; error: string | null };
+  /** A provider's health changed (up/degraded/down), or one of its keys was found invalid (key_id set). */
+  'provider.status': {
+    provider: ProviderId;
+    status: 'up' | 'degraded' | 'down' | 'unknown';
+    previous: 'up' | 'degraded' | 'down' | 'unknown';
+    detail: string;
+    key_id: string | null;
+    key_validation: string | null;
+  };
+  /** App preferences changed (names of the fields that were set). */
+  'settings.changed': { fields: string[] };
 }
 
 export type ServiceEventName = keyof ServiceEventMap;
