@@ -1,4 +1,8 @@
+import { resolveDataDir } from '../core/data-dir.js';
 import { KeywayService } from '../core/service.js';
+import { findRunningServer } from '../server/server-info.js';
+import { localServiceApi, type ServiceApi } from '../server/service-rpc.js';
+import { connectServiceApi, type RemoteServiceApi } from './service-client.js';
 
 /** What a command needs from its surroundings: output streams, stdin, and the service, opened lazily. */
 export class CliIo {
@@ -6,6 +10,8 @@ export class CliIo {
   exitCode: number | undefined;
   #service: KeywayService | undefined;
   #serviceOptions: { dataDir?: string; store?: string } = {};
+  #api: Promise<ServiceApi> | undefined;
+  #remote: RemoteServiceApi | undefined;
 
   constructor(
     readonly out: (line: string) => void,
@@ -24,12 +30,27 @@ export class CliIo {
     return this.#service;
   }
 
+  /**
+   * The service for a command: the running one over the data dir's socket when `keyway serve` or
+   * the tray app owns this data dir, else this process's own. Commands use this, not service().
+   */
+  api(): Promise<ServiceApi> {
+    this.#api ??= (async () => {
+      const running = this.#service ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
+      if (!running) return localServiceApi(this.service());
+      this.#remote = await connectServiceApi(running.socket, { env: this.env, cwd: process.cwd() });
+      return this.#remote.api;
+    })();
+    return this.#api;
+  }
+
   /** Prints `value` as JSON under --json, otherwise the human rendering. */
   print<T>(value: T, human: (value: T) => string): void {
     this.out(this.json ? JSON.stringify(value, null, 2) : human(value));
   }
 
   close(): void {
+    void this.#remote?.close();
     this.#service?.close();
   }
 }

@@ -2,6 +2,9 @@ import { Command, Option } from 'commander';
 import type { CliIo } from './io.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerKeyCommands } from './commands/keys.js';
+import { registerMcpCommand } from './commands/mcp.js';
+import { registerMcpConfigCommand } from './commands/mcp-config.js';
+import { registerServeCommand } from './commands/serve.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -24,5 +27,8 @@ export function buildProgram(io: CliIo): Command {
 
   registerKeyCommands(program, io);
   registerAuditCommands(program, io);
+  registerServeCommand(program, io);
+  registerMcpCommand(program, io);
+  registerMcpConfigCommand(program, io);
   return program;
 }

@@ -8,8 +8,8 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .command('audit')
     .description('show the tamper-evident audit log')
     .option('--limit <n>', 'newest N entries', parseLimit, 50)
-    .action((options: { limit: number }) => {
-      io.print({ entries: io.service().auditEntries(options.limit) }, (r) =>
+    .action(async (options: { limit: number }) => {
+      io.print({ entries: await (await io.api()).auditEntries(options.limit) }, (r) =>
         r.entries.length === 0 ? 'The audit log is empty.' : formatEntries(r.entries),
       );
     });
@@ -17,8 +17,8 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
   audit
     .command('verify')
     .description('check the hash chain; exits 1 naming the first broken line')
-    .action(() => {
-      const result = io.service().verifyAudit();
+    .action(async () => {
+      const result = await (await io.api()).verifyAudit();
       io.print(result, (r) =>
         r.ok ? `Audit log intact: ${r.entries} entries verified.` : `Audit log BROKEN at line ${r.first_broken_line}: ${r.problem}.`,
       );

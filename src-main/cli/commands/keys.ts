@@ -26,7 +26,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  keyway keys add anthropic --from-env ANTHROPIC_API_KEY\n  pbpaste | keyway keys add openai --label work')
     .action(async (provider: ProviderId, options: SecretOptions) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `${provider} API key:`);
-      const result = await io.service().addKey(
+      const result = await (await io.api()).addKey(
         { provider, label: options.label, ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }) },
         CLI,
       );
@@ -38,8 +38,8 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .command('list')
     .description('list stored keys (masked; secrets are never shown)')
     .addArgument(providerArgument(false))
-    .action((provider: ProviderId | undefined) => {
-      io.print(io.service().listKeys({ provider }), (r) =>
+    .action(async (provider: ProviderId | undefined) => {
+      io.print(await (await io.api()).listKeys({ provider }), (r) =>
         r.keys.length === 0 ? 'No keys yet. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY' : formatKeys(r.keys),
       );
     });
@@ -53,7 +53,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--grace <seconds>', 'keep the old key usable for this long', parseSeconds, 0)
     .action(async (provider: ProviderId, options: SecretOptions & { grace: number }) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `new ${provider} API key:`);
-      const result = await io.service().rotateKey(
+      const result = await (await io.api()).rotateKey(
         {
           provider,
           label: options.label,
@@ -72,7 +72,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addArgument(providerArgument())
     .option('--label <label>', 'which key', 'default')
     .action(async (provider: ProviderId, options: { label: string }) => {
-      const result = await io.service().removeKey({ provider, label: options.label }, CLI);
+      const result = await (await io.api()).removeKey({ provider, label: options.label }, CLI);
       io.print(result, (r) => `Removed ${r.removed.id} ${r.removed.masked}.`);
     });
 
@@ -81,7 +81,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .description('check stored keys (format checks)')
     .addArgument(providerArgument(false))
     .action(async (provider: ProviderId | undefined) => {
-      const checks = await io.service().checkKeyFormats(provider, CLI);
+      const checks = await (await io.api()).checkKeyFormats(provider, CLI);
       io.print({ results: checks }, (r) =>
         r.results.length === 0 ? 'No keys to validate.' : table(['KEY', 'RESULT'], r.results.map((c) => [c.id, `${c.ok ? 'ok' : 'FAILED'}: ${c.message}`])),
       );
@@ -95,7 +95,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
     .action(async (options: { to: string; passphraseEnv?: string }) => {
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await io.service().exportKeys(options.to, passphrase, CLI);
+      const result = await (await io.api()).exportKeys(options.to, passphrase, CLI);
       io.print(result, (r) => `Exported ${r.count} key(s) to ${r.path}.`);
     });
 
@@ -106,7 +106,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
     .action(async (options: { from: string; passphraseEnv?: string }) => {
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await io.service().importKeys(options.from, passphrase, CLI);
+      const result = await (await io.api()).importKeys(options.from, passphrase, CLI);
       io.print(result, (r) => `Imported ${r.imported.length} key(s) into the ${r.store} store.`);
     });
 }

@@ -1,0 +1,88 @@
+import { fileURLToPath } from 'node:url';
+import { Argument, type Command } from 'commander';
+import { resolveDataDir } from '../../core/data-dir.js';
+import { KeywayError } from '../../core/errors.js';
+import { loadOrCreateToken } from '../../http/auth.js';
+import { ensureDataDir } from '../../core/data-dir.js';
+import { readServerInfo } from '../../server/server-info.js';
+import type { CliIo } from '../io.js';
+import { resolvePort } from './serve.js';
+
+export const MCP_CLIENTS = ['claude-desktop', 'cursor', 'vscode', 'claude-code', 'json'] as const;
+type McpClient = (typeof MCP_CLIENTS)[number];
+
+const MAIN_JS = fileURLToPath(new URL('../main.js', import.meta.url));
+
+const WHERE: Record<McpClient, string> = {
+  'claude-desktop': 'Add to claude_desktop_config.json (Settings > Developer > Edit Config), then restart Claude Desktop.',
+  cursor: 'Add to ~/.cursor/mcp.json (or .cursor/mcp.json in a project).',
+  vscode: 'Add to .vscode/mcp.json in your workspace (or the user mcp.json via "MCP: Open User Configuration").',
+  'claude-code': 'Run this command in a terminal.',
+  json: 'Generic MCP server entry.',
+};
+
+export function registerMcpConfigCommand(program: Command, io: CliIo): void {
+  program
+    .command('mcp-config')
+    .description('print the exact MCP configuration for an editor (stdio by default)')
+    .addArgument(new Argument('<client>', MCP_CLIENTS.join(' | ')).choices(MCP_CLIENTS))
+    .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with its bearer token header')
+    .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', Number)
+    .action((client: McpClient, options: { http?: boolean; port?: number }, command: Command) => {
+      const globals = command.optsWithGlobals<{ dataDir?: string }>();
+      const explicitDir = globals.dataDir ?? io.env.KEYWAY_DATA_DIR;
+      const dataDir = resolveDataDir(globals.dataDir, io.env);
+      const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
+      const text = options.http ? httpConfig(client, dataDir, options.port, io.env) : stdioConfig(client, env);
+      io.out(text);
+      if (!io.json) io.err(WHERE[client]);
+    });
+}
+
+function stdioConfig(client: McpClient, env: Record<string, string> | undefined): string {
+  const command = process.execPath;
+  const args = [MAIN_JS, 'mcp'];
+  const entry = { command, args, ...(env ? { env } : {}) };
+  switch (client) {
+    case 'claude-desktop':
+    case 'cursor':
+      return json({ mcpServers: { keyway: entry } });
+    case 'vscode':
+      return json({ servers: { keyway: { type: 'stdio', ...entry } } });
+    case 'claude-code': {
+      const envFlags = Object.entries(env ?? {}).map(([k, v]) => `-e ${shellQuote(`${k}=${v}`)} `).join('');
+      return `claude mcp add keyway ${envFlags}-- ${[command, ...args].map(shellQuote).join(' ')}`;
+    }
+    case 'json':
+      return json(entry);
+  }
+}
+
+function httpConfig(client: McpClient, dataDir: string, port: number | undefined, processEnv: NodeJS.ProcessEnv): string {
+  if (client === 'claude-desktop') {
+    throw new KeywayError(
+      'invalid_input',
+      'Claude Desktop launches local MCP servers over stdio. Use `keyway mcp-config claude-desktop` (without --http); it shares the running service too.',
+    );
+  }
+  const url = readServerInfo(dataDir)?.mcp_url ?? `http://127.0.0.1:${resolvePort(port, processEnv)}/mcp`;
+  const authorization = `Bearer ${loadOrCreateToken(ensureDataDir(dataDir))}`;
+  switch (client) {
+    case 'cursor':
+      return json({ mcpServers: { keyway: { url, headers: { Authorization: authorization } } } });
+    case 'vscode':
+      return json({ servers: { keyway: { type: 'http', url, headers: { Authorization: authorization } } } });
+    case 'claude-code':
+      return `claude mcp add --transport http keyway ${url} --header ${shellQuote(`Authorization: ${authorization}`)}`;
+    case 'json':
+      return json({ type: 'http', url, headers: { Authorization: authorization } });
+  }
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { resolveDataDir } from '../../core/data-dir.js';
+import { createMcpServer } from '../../mcp/server.js';
+import { bridgeStdioToSocket } from '../../mcp/stdio-bridge.js';
+import { findRunningServer } from '../../server/server-info.js';
+import type { CliIo } from '../io.js';
+
+export function registerMcpCommand(program: Command, io: CliIo): void {
+  program
+    .command('mcp')
+    .description('MCP over stdio, for an editor to launch: bridges to the running service, or serves in-process')
+    .action(async (_options: unknown, command: Command) => {
+      const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
+      // Only protocol messages may reach stdout; every diagnostic goes to stderr.
+      const log = (line: string) => io.err(`keyway mcp: ${line}`);
+      const running = await findRunningServer(resolveDataDir(dataDir, io.env));
+      if (running) {
+        log(`bridging to the running service (pid ${running.pid})`);
+        await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log });
+        return;
+      }
+      const connection = createMcpServer({ service: io.service(), transport: 'stdio', log });
+      const transport = new StdioServerTransport();
+      const closed = new Promise<void>((resolve) => {
+        process.stdin.once('end', resolve);
+        process.stdin.once('close', resolve);
+        transport.onclose = () => resolve();
+      });
+      await connection.server.connect(transport);
+      await closed;
+      connection.cleanup();
+      await connection.server.close();
+    });
+}

@@ -1,0 +1,43 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_HTTP_PORT, startKeywayServer } from '../../server/keyway-server.js';
+import type { CliIo } from '../io.js';
+
+/** --port, then KEYWAY_PORT, then the default; 0 picks any free port. */
+export function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv): number {
+  if (option !== undefined) return option;
+  return env.KEYWAY_PORT ? parsePort(env.KEYWAY_PORT) : DEFAULT_HTTP_PORT;
+}
+
+export function registerServeCommand(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('run the service headless: MCP on the data dir socket and at http://127.0.0.1:<port>/mcp')
+    .option('--port <port>', `HTTP port (default: KEYWAY_PORT or ${DEFAULT_HTTP_PORT}; 0 = any free port)`, parsePort)
+    .action(async (options: { port?: number }) => {
+      const running = await startKeywayServer({
+        service: io.service(),
+        port: resolvePort(options.port, io.env),
+        log: (line) => io.err(`keyway: ${line}`),
+      });
+      io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\nPress Ctrl+C to stop.`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          io.err(`keyway: ${signal}, shutting down`);
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+          resolve();
+        };
+        const onInt = () => stop('SIGINT');
+        const onTerm = () => stop('SIGTERM');
+        process.on('SIGINT', onInt);
+        process.on('SIGTERM', onTerm);
+      });
+      await running.close();
+    });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`port must be a whole number from 0 to 65535, got "${value}".`);
+  return n;
+}

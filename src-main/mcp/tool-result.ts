@@ -1,0 +1,51 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toErrorInfo } from '../core/errors.js';
+import type { ErrorInfo } from '../shared/errors.js';
+import { isProviderId, type ProviderId } from '../shared/providers.js';
+import type { McpDeps } from './deps.js';
+
+const ENV_VAR_BY_PROVIDER: Record<ProviderId, string> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  google: 'GOOGLE_API_KEY',
+  local: 'OLLAMA_API_KEY',
+};
+
+/** The conventional environment variable for a provider's key, used in suggestions to the model. */
+export function envVarFor(provider: ProviderId): string {
+  return ENV_VAR_BY_PROVIDER[provider];
+}
+
+/**
+ * Runs one tool's work and shapes the answer: the result as structuredContent plus the same JSON
+ * as text; an expected failure as `isError: true` with a message the model can act on. Unknown
+ * errors keep only their class name (toErrorInfo), so no stack trace or secret reaches the client.
+ */
+export async function toolResult(
+  deps: McpDeps,
+  tool: string,
+  args: Record<string, unknown>,
+  work: () => object | Promise<object>,
+): Promise<CallToolResult> {
+  try {
+    const result = (await work()) as Record<string, unknown>;
+    deps.log?.(`${tool} ok`, 'debug');
+    return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+  } catch (error) {
+    const info = toErrorInfo(error);
+    deps.log?.(`${tool} failed: ${info.code}`, 'warning');
+    const message = forModel(info, args);
+    return { isError: true, content: [{ type: 'text', text: message }], _meta: { 'keyway/error_code': info.code } };
+  }
+}
+
+/** Rephrases the CLI-flavoured hints of a few codes as the MCP calls that fix them. */
+function forModel(info: ErrorInfo, args: Record<string, unknown>): string {
+  const provider = isProviderId(args.provider) ? args.provider : undefined;
+  if (info.code === 'key_not_found' && provider) {
+    const label = typeof args.label === 'string' && args.label !== 'default' ? ` labelled "${args.label}"` : '';
+    const labelArg = label ? `, label="${String(args.label)}"` : '';
+    return `No key for ${provider}${label}. Add one with add_api_key(provider="${provider}", env_var="${envVarFor(provider)}"${labelArg}).`;
+  }
+  return info.message;
+}

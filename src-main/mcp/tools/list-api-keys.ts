@@ -1,0 +1,19 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpDeps } from '../deps.js';
+import { ListKeysOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { providerParam } from './fields.js';
+
+export function registerListApiKeysTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'list_api_keys',
+    {
+      title: 'List API keys',
+      description: 'List the stored keys (all, or one provider\'s) with masked form, fingerprint, source and last validation. Secrets are never shown.',
+      inputSchema: { provider: providerParam.optional() },
+      outputSchema: ListKeysOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => toolResult(deps, 'list_api_keys', args, () => deps.service.listKeys(args)),
+  );
+}

@@ -1,0 +1,25 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpDeps } from '../deps.js';
+import { mcpCallContext } from '../call-context.js';
+import { requireMcpKeyChanges } from '../key-changes.js';
+import { RemoveKeyOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { labelParam, providerParam } from './fields.js';
+
+export function registerRemoveApiKeyTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'remove_api_key',
+    {
+      title: 'Remove an API key',
+      description: 'Delete a provider\'s stored key (the default one, or the one with this label) from the vault. Cannot be undone; confirm with the user first.',
+      inputSchema: { provider: providerParam, label: labelParam },
+      outputSchema: RemoveKeyOutput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    },
+    (args, extra) =>
+      toolResult(deps, 'remove_api_key', args, () => {
+        requireMcpKeyChanges(deps.service, 'remove_api_key');
+        return deps.service.removeKey(args, mcpCallContext(server, extra._meta));
+      }),
+  );
+}
