@@ -25,6 +25,17 @@ export const BudgetConfigSchema = z.looseObject({
   per_provider: z.partialRecord(providerId, ProviderLimitSchema).optional(),
 });
 
+/** Circuit breaker tuning (optional block; Keyway's addition to the seed format). */
+export const CircuitBreakerConfigSchema = z.strictObject({
+  failure_threshold: z.number().int().min(1, 'must be at least 1').max(100).default(3),
+  cooldown_s: z.number().min(1, 'must be at least 1 second').max(3600).default(30),
+});
+
+/** Usage ledger settings (optional block; Keyway's addition to the seed format). */
+export const UsageConfigSchema = z.strictObject({
+  retention_days: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_600).default(400),
+});
+
 /**
  * routing_config.json, in the seed's format. `providers` and `routing` only accept known provider
  * names, so a typo is reported with its field path instead of being ignored.
@@ -34,7 +45,25 @@ export const RoutingConfigSchema = z.looseObject({
   routing: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'task types are snake_case'), providerId).default({}),
   fallback_order: z.array(providerId).default([]),
   budget: BudgetConfigSchema.default(() => BudgetConfigSchema.parse({})),
+  circuit_breaker: CircuitBreakerConfigSchema.optional(),
+  usage: UsageConfigSchema.optional(),
 });
+
+/** The seed's update_provider_config: change one provider's block; `base_url: null` removes it. */
+export const UpdateProviderConfigInputSchema = z.strictObject({
+  provider: providerId,
+  enabled: z.boolean().optional(),
+  models: z.array(z.string().min(1, 'model names cannot be empty')).optional(),
+  rate_limit: z.number().int().positive('must be a positive number of requests per minute').optional(),
+  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).nullable().optional(),
+});
+export type UpdateProviderConfigInput = z.input<typeof UpdateProviderConfigInputSchema>;
+
+export interface UpdateProviderConfigResult {
+  provider: z.output<typeof providerId>;
+  config: ProviderConfig;
+  path: string;
+}
 
 export type ProviderConfig = z.output<typeof ProviderConfigSchema>;
 export type BudgetConfig = z.output<typeof BudgetConfigSchema>;

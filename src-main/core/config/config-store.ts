@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { RoutingConfigSchema, type RoutingConfig } from '../../shared/config.js';
-import { PROVIDER_IDS } from '../../shared/providers.js';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import { KeywayError, isErrnoException } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { FileLock } from '../fs/file-lock.js';
@@ -14,6 +14,8 @@ export class ConfigStore {
   readonly path: string;
   readonly #lock: FileLock;
   #current: RoutingConfig | undefined;
+  /** The file text the configuration in force was parsed from (so a no-op change is not a reload). */
+  #currentText: string | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -29,8 +31,24 @@ export class ConfigStore {
   /** Reads and validates the file (creating it with defaults if missing); throws config_invalid naming the field. */
   load(): RoutingConfig {
     if (!existsSync(this.path)) writeFileAtomic(this.path, `${JSON.stringify(DEFAULT_ROUTING_CONFIG, null, 2)}\n`);
-    const config = parseConfig(this.path, this.#readRaw());
+    const text = this.#readText();
+    const config = parseConfig(this.path, parseJson(this.path, text));
     this.#current = config;
+    this.#currentText = text;
+    return config;
+  }
+
+  /**
+   * Re-reads the file after an outside edit. Returns null when its text is what is already in force;
+   * throws config_invalid (and keeps the last good configuration) when the new text is invalid.
+   */
+  reload(): RoutingConfig | null {
+    if (!existsSync(this.path)) return null;
+    const text = this.#readText();
+    if (text === this.#currentText) return null;
+    const config = parseConfig(this.path, parseJson(this.path, text));
+    this.#current = config;
+    this.#currentText = text;
     return config;
   }
 
@@ -44,26 +62,63 @@ export class ConfigStore {
       const raw = this.#readRaw() as Record<string, unknown>;
       change(raw);
       const config = parseConfig(this.path, raw);
-      writeFileAtomic(this.path, `${JSON.stringify(raw, null, 2)}\n`);
+      const text = `${JSON.stringify(raw, null, 2)}\n`;
+      writeFileAtomic(this.path, text);
       this.#current = config;
+      this.#currentText = text;
       return config;
     });
   }
 
+  /**
+   * The seed's update_provider_config: changes only the given fields of one provider's block
+   * (`base_url: null` removes it), keeping every other field, known or not.
+   */
+  updateProvider(provider: ProviderId, patch: ProviderPatch): Promise<RoutingConfig> {
+    return this.update((raw) => {
+      const providers = isRecord(raw.providers) ? raw.providers : {};
+      const block = isRecord(providers[provider]) ? providers[provider] : {};
+      for (const field of ['enabled', 'models', 'rate_limit'] as const) {
+        if (patch[field] !== undefined) block[field] = patch[field];
+      }
+      if (patch.base_url === null) delete block.base_url;
+      else if (patch.base_url !== undefined) block.base_url = patch.base_url;
+      providers[provider] = block;
+      raw.providers = providers;
+    });
+  }
+
   #readRaw(): unknown {
-    let text: string;
+    return parseJson(this.path, this.#readText());
+  }
+
+  #readText(): string {
     try {
-      text = readFileSync(this.path, 'utf8');
+      return readFileSync(this.path, 'utf8');
     } catch (error) {
       const reason = isErrnoException(error) ? error.code : 'unreadable';
       throw new KeywayError('config_invalid', `${this.path} cannot be read (${reason}). Check the path and its permissions.`);
     }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      const where = error instanceof SyntaxError ? error.message : 'invalid JSON';
-      throw new KeywayError('config_invalid', `${this.path} is not valid JSON (${where}). Fix the file; the last good configuration stays in force.`);
-    }
+  }
+}
+
+export interface ProviderPatch {
+  enabled?: boolean;
+  models?: string[];
+  rate_limit?: number;
+  base_url?: string | null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const where = error instanceof SyntaxError ? error.message : 'invalid JSON';
+    throw new KeywayError('config_invalid', `${path} is not valid JSON (${where}). Fix the file; the last good configuration stays in force.`);
   }
 }
 

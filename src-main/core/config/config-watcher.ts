@@ -1,0 +1,76 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { AuditLog } from '../audit/audit-log.js';
+import { isKeywayError } from '../errors.js';
+import type { ServiceEvents } from '../events.js';
+import type { ConfigStore } from './config-store.js';
+
+export interface ConfigWatcherDeps {
+  store: ConfigStore;
+  audit: AuditLog;
+  events: ServiceEvents;
+  /** Quiet time after the last change before re-reading (editors write in several steps). */
+  debounceMs?: number;
+}
+
+/**
+ * Applies outside edits of routing_config.json without a restart. It watches the file's directory,
+ * not the file, because editors and atomic writers replace the file (a new inode) on every save.
+ * A valid edit is applied and announced; an invalid one is audited and announced with the reason,
+ * and the last good configuration stays in force. The user's file is never rewritten here.
+ */
+export class ConfigWatcher {
+  readonly #deps: ConfigWatcherDeps;
+  #watcher: FSWatcher | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #lastError: string | null = null;
+
+  constructor(deps: ConfigWatcherDeps) {
+    this.#deps = deps;
+  }
+
+  start(): void {
+    if (this.#watcher) return;
+    const name = basename(this.#deps.store.path);
+    try {
+      this.#deps.store.current();
+    } catch {
+      // Invalid at start: the watcher still runs, so fixing the file takes effect.
+    }
+    this.#watcher = watch(dirname(this.#deps.store.path), { persistent: false }, (_event, file) => {
+      if (file === null || file === name) this.#schedule();
+    });
+    this.#watcher.on('error', () => this.stop());
+  }
+
+  stop(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Re-reads the file now; what the watcher does after each change. */
+  async check(): Promise<void> {
+    const { store, audit, events } = this.#deps;
+    try {
+      const config = store.reload();
+      if (config === null) return;
+      this.#lastError = null;
+      await audit.append({ actor: 'system', action: 'config.reload', outcome: 'ok', detail: store.path });
+      events.emit('config.changed', { path: store.path, ok: true, error: null });
+    } catch (error) {
+      const message = isKeywayError(error) ? error.message : `${store.path} could not be read`;
+      if (message === this.#lastError) return;
+      this.#lastError = message;
+      await audit.append({ actor: 'system', action: 'config.reload', outcome: 'error', error_code: 'config_invalid', detail: message });
+      events.emit('config.changed', { path: store.path, ok: false, error: message });
+    }
+  }
+
+  #schedule(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.check(), this.#deps.debounceMs ?? 75);
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,192 @@
+import type { RoutingConfig, UpdateProviderConfigInput, UpdateProviderConfigResult } from '../../shared/config.js';
+import { UpdateProviderConfigInputSchema } from '../../shared/config.js';
+import type { ProviderStatsInput, ProviderStatsResult, ProviderHealth } from '../../shared/provider-stats.js';
+import type { ProviderId } from '../../shared/providers.js';
+import type {
+  BestProviderForCostInput,
+  BestProviderForCostResult,
+  RouteRequestInput,
+  RouteResult,
+  RoutingRecommendations,
+  RoutingRecommendationsInput,
+} from '../../shared/routing.js';
+import type { KeyValidationResult, ValidateAllKeysInput, ValidateAllKeysResult, ValidateKeyInput } from '../../shared/validation.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CallContext } from '../call-context.js';
+import type { ConfigStore } from '../config/config-store.js';
+import { ConfigWatcher } from '../config/config-watcher.js';
+import { isKeywayError } from '../errors.js';
+import type { ServiceEvents } from '../events.js';
+import { CircuitBreaker, DEFAULT_CIRCUIT_SETTINGS, type CircuitSettings } from '../health/circuit-breaker.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { parseInput } from '../parse-input.js';
+import { KeyValidator } from '../providers/key-validator.js';
+import type { KeyVault } from '../vault/key-vault.js';
+import { ProviderAvailability } from './provider-availability.js';
+import { providerStats } from './provider-stats.js';
+import { routingRecommendations } from './recommendations.js';
+import { Router } from './router.js';
+import { NO_USAGE, type RoutingUsage } from './routing-usage.js';
+
+/** Tuning for tests and long-lived processes; every field has a production default. */
+export interface ProviderServiceOptions {
+  /** Timeout for validation calls and health pings (default 10 s; env KEYWAY_HTTP_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Ollama ping interval; default the `health_ping_interval_s` setting (30 s). */
+  pingIntervalMs?: number;
+  /** Longest back-off between pings while Ollama is down (default 5 minutes). */
+  maxBackoffMs?: number;
+  /** Circuit breaker; default routing_config.json `circuit_breaker`, else 3 failures / 30 s. */
+  circuit?: Partial<CircuitSettings>;
+  /** Quiet time before an edited routing_config.json is re-read (default 75 ms). */
+  configDebounceMs?: number;
+}
+
+export interface ProviderServicesDeps {
+  config: ConfigStore;
+  keys: KeyVault;
+  audit: AuditLog;
+  events: ServiceEvents;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** Seconds between Ollama pings from app settings. */
+  pingIntervalS: () => number;
+  options?: ProviderServiceOptions;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Routing, provider health, circuit breakers and live key validation, composed once. KeywayService
+ * exposes their operations; `startBackgroundTasks()` (long-lived processes only) starts the Ollama
+ * pings and the routing_config.json watcher, `stop()` ends them.
+ */
+export class ProviderServices {
+  readonly breaker: CircuitBreaker;
+  readonly health: HealthMonitor;
+  readonly validator: KeyValidator;
+  readonly availability: ProviderAvailability;
+  readonly router: Router;
+  readonly watcher: ConfigWatcher;
+  readonly #deps: ProviderServicesDeps;
+  #usage: RoutingUsage = NO_USAGE;
+
+  constructor(deps: ProviderServicesDeps) {
+    this.#deps = deps;
+    const options = deps.options ?? {};
+    const config = (): RoutingConfig => deps.config.current();
+    const timeoutMs = options.timeoutMs ?? (Number(deps.env.KEYWAY_HTTP_TIMEOUT_MS) || DEFAULT_HTTP_TIMEOUT_MS);
+    this.breaker = new CircuitBreaker(deps.now, () => circuitSettings(config, options.circuit));
+    this.health = new HealthMonitor({
+      config,
+      env: deps.env,
+      now: deps.now,
+      events: deps.events,
+      breaker: this.breaker,
+      timeoutMs,
+      intervalMs: () => options.pingIntervalMs ?? deps.pingIntervalS() * 1000,
+      maxBackoffMs: options.maxBackoffMs ?? MAX_BACKOFF_MS,
+    });
+    this.validator = new KeyValidator({ keys: deps.keys, audit: deps.audit, events: deps.events, health: this.health, breaker: this.breaker, config, env: deps.env, now: deps.now, timeoutMs });
+    const keys = () => deps.keys.list().keys;
+    this.availability = new ProviderAvailability({ config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now });
+    this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
+    this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
+  }
+
+  /** Plugs in usage and budgets (the ledger) once the service has them. */
+  useUsage(usage: RoutingUsage): void {
+    this.#usage = usage;
+  }
+
+  /** A tracked request's outcome teaches the circuit breaker and health. */
+  recordOutcome(provider: ProviderId, success: boolean): void {
+    if (success) this.breaker.recordSuccess(provider);
+    else this.breaker.recordFailure(provider);
+  }
+
+  route(input: RouteRequestInput): RouteResult {
+    return this.router.route(input);
+  }
+
+  bestForCost(input: BestProviderForCostInput): BestProviderForCostResult {
+    return this.router.bestForCost(input);
+  }
+
+  recommendations(input: RoutingRecommendationsInput = {}): RoutingRecommendations {
+    return routingRecommendations(
+      { config: () => this.#deps.config.current(), keys: () => this.#deps.keys.list().keys, availability: this.availability, usage: () => this.#usage, now: this.#deps.now },
+      input,
+    );
+  }
+
+  stats(input: ProviderStatsInput = {}): ProviderStatsResult {
+    return providerStats(
+      {
+        config: () => this.#deps.config.current(),
+        keys: () => this.#deps.keys.list().keys,
+        health: this.health,
+        breaker: this.breaker,
+        usage: () => this.#usage,
+        env: this.#deps.env,
+        now: this.#deps.now,
+      },
+      input,
+    );
+  }
+
+  validateKey(input: ValidateKeyInput, ctx: CallContext): Promise<KeyValidationResult> {
+    return this.validator.validate(input, ctx);
+  }
+
+  validateAllKeys(input: ValidateAllKeysInput, ctx: CallContext): Promise<ValidateAllKeysResult> {
+    return this.validator.validateAll(input, ctx);
+  }
+
+  /** One Ollama ping now (what `keyway providers` does, since one-shot commands run no timers). */
+  checkLocal(): Promise<ProviderHealth> {
+    return this.health.checkLocal();
+  }
+
+  /** The seed's update_provider_config, written atomically and audited. */
+  async updateProviderConfig(input: UpdateProviderConfigInput, ctx: CallContext): Promise<UpdateProviderConfigResult> {
+    const { audit, events, config } = this.#deps;
+    const parsed = parseInput(UpdateProviderConfigInputSchema, input);
+    const { provider, ...patch } = parsed;
+    const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+    try {
+      const next = await config.updateProvider(provider, patch);
+      await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'ok', detail: fields.join(',') || 'no change' });
+      events.emit('config.changed', { path: config.path, ok: true, error: null });
+      const block = next.providers[provider];
+      return { provider, config: block ?? { enabled: true, models: [], rate_limit: 100 }, path: config.path };
+    } catch (error) {
+      await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'error', error_code: isKeywayError(error) ? error.code : 'internal' });
+      throw error;
+    }
+  }
+
+  start(): void {
+    this.watcher.start();
+    this.health.start();
+  }
+
+  stop(): void {
+    this.health.stop();
+    this.watcher.stop();
+  }
+}
+
+function circuitSettings(config: () => RoutingConfig, override: Partial<CircuitSettings> | undefined): CircuitSettings {
+  let fromFile: RoutingConfig['circuit_breaker'];
+  try {
+    fromFile = config().circuit_breaker;
+  } catch {
+    fromFile = undefined;
+  }
+  return {
+    failure_threshold: override?.failure_threshold ?? fromFile?.failure_threshold ?? DEFAULT_CIRCUIT_SETTINGS.failure_threshold,
+    cooldown_ms: override?.cooldown_ms ?? (fromFile ? fromFile.cooldown_s * 1000 : DEFAULT_CIRCUIT_SETTINGS.cooldown_ms),
+  };
+}

@@ -1,0 +1,60 @@
+import type { ProviderId } from '../../shared/providers.js';
+
+/** One provider's recent behaviour, as the usage ledger reports it (same shape as shared/usage.ts). */
+export interface ProviderActivityView {
+  requests: number;
+  successes: number;
+  failures: number;
+  success_rate: number | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  cost_today_usd: number;
+  cost_month_usd: number;
+  avg_input_tokens: number | null;
+  avg_output_tokens: number | null;
+  last_used_at: string | null;
+}
+
+export interface BudgetPressure {
+  /** e.g. "daily", "monthly", "anthropic daily". */
+  scope: string;
+  used_usd: number;
+  limit_usd: number;
+}
+
+/**
+ * What the router needs from usage and budgets. The service adapts the usage ledger and budget
+ * checks to this, so routing rules never reach into how usage is stored.
+ */
+export interface RoutingUsage {
+  /** Tracked requests to `provider` since the given time (rate limits count the last minute). */
+  countRequestsSince(provider: ProviderId, sinceEpochMs: number): number;
+  activity(provider: ProviderId): ProviderActivityView;
+  /** Estimated USD for a request; null when the model has no known price. */
+  estimateCostUsd(provider: ProviderId, model: string | null, inputTokens: number, outputTokens: number): number | null;
+  /** Why a request to `provider` would break a budget now, or null when it fits. */
+  budgetBlock(provider: ProviderId, estimatedCostUsd: number | null): string | null;
+  /** Budgets at or above their alert threshold. */
+  budgetPressure(): BudgetPressure[];
+}
+
+/** Before the ledger is wired in: no requests, no costs, no budget limits. */
+export const NO_USAGE: RoutingUsage = {
+  countRequestsSince: () => 0,
+  activity: () => ({
+    requests: 0,
+    successes: 0,
+    failures: 0,
+    success_rate: null,
+    latency_p50_ms: null,
+    latency_p95_ms: null,
+    cost_today_usd: 0,
+    cost_month_usd: 0,
+    avg_input_tokens: null,
+    avg_output_tokens: null,
+    last_used_at: null,
+  }),
+  estimateCostUsd: () => null,
+  budgetBlock: () => null,
+  budgetPressure: () => [],
+};

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ValidationState } from './keys.js';
+import { PROVIDER_IDS, type ProviderId } from './providers.js';
+
+export type HealthStatus = 'up' | 'degraded' | 'down' | 'unknown';
+export type CircuitStatus = 'closed' | 'open' | 'half_open';
+
+export interface ProviderHealth {
+  status: HealthStatus;
+  last_check_at: string | null;
+  latency_ms: number | null;
+  /** What the last check found, e.g. "HTTP 500" or "connection refused". */
+  detail: string | null;
+  /** Set after a 429: do not route here before this time. */
+  rate_limited_until: string | null;
+  /** Models the provider reported (Ollama's installed models); null when never listed. */
+  models: string[] | null;
+}
+
+export interface CircuitInfo {
+  state: CircuitStatus;
+  consecutive_failures: number;
+  /** When open: the time the half-open trial becomes possible. */
+  retry_at: string | null;
+}
+
+export interface ProviderKeySummary {
+  id: string;
+  label: string;
+  masked: string;
+  validation: ValidationState;
+  last_validated_at: string | null;
+}
+
+export interface ProviderStats {
+  provider: ProviderId;
+  enabled: boolean;
+  models: string[];
+  base_url: string;
+  rate_limit: number;
+  has_key: boolean;
+  keys: ProviderKeySummary[];
+  /** The default key's validation state (or the first key's); null without a key. */
+  key_validation: ValidationState | null;
+  health: ProviderHealth;
+  circuit: CircuitInfo;
+  requests: number;
+  requests_last_minute: number;
+  successes: number;
+  failures: number;
+  success_rate: number | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  cost_today_usd: number;
+  cost_month_usd: number;
+  last_used_at: string | null;
+}
+
+export const ProviderStatsInputSchema = z.strictObject({
+  provider: z.enum(PROVIDER_IDS, { error: () => `provider must be one of ${PROVIDER_IDS.join(', ')}` }).optional(),
+});
+export type ProviderStatsInput = z.input<typeof ProviderStatsInputSchema>;
+
+export interface ProviderStatsResult {
+  generated_at: string;
+  providers: ProviderStats[];
+}
