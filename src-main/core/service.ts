@@ -14,6 +14,20 @@ import type {
   RotateKeyResult,
 } from '../shared/keys.js';
 import type { ProviderId } from '../shared/providers.js';
+import type {
+  BudgetStatus,
+  ReleaseReservationInput,
+  ReservationResult,
+  ReserveBudgetInput,
+  ReserveBudgetResult,
+  SetBudgetInput,
+  SettleReservationInput,
+} from '../shared/budget.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
+import type { BudgetManager } from './budget/budget-manager.js';
+import type { PriceCatalog } from './providers/catalog.js';
+import { Accounting } from './usage/accounting.js';
+import type { UsageLedger } from './usage/usage-ledger.js';
 import { readAppSettings, updateAppSettings, type AppSettingsDeps } from './app-settings.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
@@ -22,6 +36,18 @@ import { SettingsStore } from './config/settings-store.js';
 import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { KeyVault } from './vault/key-vault.js';
+import { ProviderServices, type ProviderServiceOptions } from './routing/provider-services.js';
+import type { UpdateProviderConfigInput, UpdateProviderConfigResult } from '../shared/config.js';
+import type { ProviderStatsInput, ProviderStatsResult } from '../shared/provider-stats.js';
+import type {
+  BestProviderForCostInput,
+  BestProviderForCostResult,
+  RouteRequestInput,
+  RouteResult,
+  RoutingRecommendations,
+  RoutingRecommendationsInput,
+} from '../shared/routing.js';
+import type { KeyValidationResult, ValidateAllKeysResult } from '../shared/validation.js';
 import { openSecretStore } from './vault/select-store.js';
 
 export interface ServiceOptions {
@@ -34,6 +60,12 @@ export interface ServiceOptions {
   /** `--config` / KEYWAY_CONFIG: a routing_config.json to use in place (e.g. the seed's). */
   configPath?: string;
   now?: () => Date;
+  /** IANA time zone for usage days and budget periods (tests); defaults to KEYWAY_TZ, then the system's. */
+  timeZone?: string;
+  /** Days raw usage records are kept; defaults to routing_config.json `usage.retention_days` (400). */
+  usageRetentionDays?: number;
+  /** Routing, health and validation tuning (timeouts, ping interval, circuit breaker); tests shorten them. */
+  providers?: ProviderServiceOptions;
 }
 
 /** The one object that owns Keyway's state. Every front (CLI, MCP, HTTP, Electron) calls this. */
@@ -45,6 +77,10 @@ export class KeywayService {
   readonly keys: KeyVault;
   readonly events = new ServiceEvents();
   readonly now: () => Date;
+  /** Usage ledger, prices and budgets (ledger and budgets open on first use). */
+  readonly accounting: Accounting;
+  /** Routing, provider health, circuit breakers, live validation, config watching. */
+  readonly providers: ProviderServices;
 
   private constructor(dataDir: string, options: ServiceOptions) {
     const env = options.env ?? process.env;
@@ -54,6 +90,16 @@ export class KeywayService {
     this.settings = new SettingsStore(dataDir);
     this.auditLog = new AuditLog(files.audit, this.now);
     this.config = new ConfigStore(options.configPath ?? (env.KEYWAY_CONFIG || files.routingConfig));
+    this.accounting = new Accounting({
+      usagePath: files.usage,
+      pricesPath: files.prices,
+      config: this.config,
+      auditLog: this.auditLog,
+      events: this.events,
+      now: this.now,
+      timeZone: options.timeZone ?? (env.KEYWAY_TZ || undefined),
+      retentionDays: options.usageRetentionDays,
+    });
     this.keys = new KeyVault({
       settings: this.settings,
       audit: this.auditLog,
@@ -70,6 +116,16 @@ export class KeywayService {
           secretKey: env.SECRET_KEY,
           keychainService: env.KEYWAY_KEYCHAIN_SERVICE || undefined,
         }),
+    });
+    this.providers = new ProviderServices({
+      config: this.config,
+      keys: this.keys,
+      audit: this.auditLog,
+      events: this.events,
+      env,
+      now: this.now,
+      pingIntervalS: () => this.settings.read().app.health_ping_interval_s,
+      options: options.providers,
     });
   }
 
@@ -106,6 +162,61 @@ export class KeywayService {
     return this.keys.importFrom(path, passphrase, ctx);
   }
 
+  /** The usage ledger (router queries: countRequestsSince, providerActivity). */
+  get usage(): UsageLedger {
+    return this.accounting.ledger;
+  }
+
+  get budget(): BudgetManager {
+    return this.accounting.budget;
+  }
+
+  /** Model prices (catalog + seed + prices.json); `prices.costUsd(provider, model, in, out)` for routing. */
+  get prices(): PriceCatalog {
+    return this.accounting.prices;
+  }
+
+  trackRequest(input: TrackRequestInput, ctx: CallContext): Promise<TrackResult> {
+    return this.accounting.track(input, ctx);
+  }
+
+  getUsage(input: GetUsageInput = {}): UsageReport {
+    return this.usage.getUsage(input);
+  }
+
+  estimateCost(input: EstimateCostInput): CostEstimate {
+    return this.accounting.estimate(input);
+  }
+
+  countTokens(provider: ProviderId, model: string | undefined, text: string): Promise<TokenCount> {
+    return this.accounting.countTokens(provider, model, text);
+  }
+
+  checkBudget(): BudgetStatus {
+    return this.budget.check();
+  }
+
+  setBudget(input: SetBudgetInput, ctx: CallContext): Promise<BudgetStatus> {
+    return this.accounting.setBudget(input, ctx);
+  }
+
+  reserveBudget(input: ReserveBudgetInput): ReserveBudgetResult {
+    return this.budget.reserve(input);
+  }
+
+  settleReservation(input: SettleReservationInput): ReservationResult {
+    return this.budget.settle(input);
+  }
+
+  releaseReservation(input: ReleaseReservationInput): ReservationResult {
+    return this.budget.release(input);
+  }
+
+  /** Raw records as CSV or JSON text, in chunks (stream them; a ledger can be large). */
+  exportUsage(input: ExportUsageInput = {}): Iterable<string> {
+    return this.accounting.exportUsage(input);
+  }
+
   /** App preferences plus the read-only data dir and secret store. */
   appSettings(): AppSettingsView {
     return readAppSettings(this.#appSettingsDeps());
@@ -127,7 +238,44 @@ export class KeywayService {
     return this.auditLog.verify();
   }
 
+  /** Picks a provider and model for a task: preferred, the task's provider, then fallback_order. */
+  routeRequest(input: RouteRequestInput): RouteResult {
+    return this.providers.route(input);
+  }
+
+  getBestProviderForCost(input: BestProviderForCostInput): BestProviderForCostResult {
+    return this.providers.bestForCost(input);
+  }
+
+  getRoutingRecommendations(input: RoutingRecommendationsInput = {}): RoutingRecommendations {
+    return this.providers.recommendations(input);
+  }
+
+  getProviderStats(input: ProviderStatsInput = {}): ProviderStatsResult {
+    return this.providers.stats(input);
+  }
+
+  /** Format check, then (unless offline) one authenticated call to the provider; stored and audited. */
+  validateKey(provider: ProviderId, label: string | undefined, options: { offline?: boolean }, ctx: CallContext): Promise<KeyValidationResult> {
+    return this.providers.validateKey({ provider, label, offline: options.offline }, ctx);
+  }
+
+  validateAllKeys(options: { offline?: boolean }, ctx: CallContext): Promise<ValidateAllKeysResult> {
+    return this.providers.validateAllKeys({ offline: options.offline }, ctx);
+  }
+
+  updateProviderConfig(provider: ProviderId, patch: Omit<UpdateProviderConfigInput, 'provider'>, ctx: CallContext): Promise<UpdateProviderConfigResult> {
+    return this.providers.updateProviderConfig({ ...patch, provider }, ctx);
+  }
+
+  /** Long-lived processes only (tray, `keyway serve`): Ollama pings and routing_config.json watching. */
+  startBackgroundTasks(): void {
+    this.providers.start();
+  }
+
   close(): void {
+    this.providers.stop();
+    this.accounting.close();
     // Nothing to release yet; later parts (ledger, watchers, timers) close here.
   }
 }
