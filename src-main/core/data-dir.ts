@@ -36,4 +36,6 @@ export const dataFiles = (dir: string) => ({
   audit: join(dir, 'audit.jsonl'),
   routingConfig: join(dir, 'routing_config.json'),
   lock: join(dir, 'keyway.lock'),
+  usage: join(dir, 'usage.db'),
+  prices: join(dir, 'prices.json'),
 });

@@ -40,4 +40,6 @@ const EVENT_NAMES: Record<ServiceEventName, true> = {
   'config.changed': true,
   'provider.status': true,
   'settings.changed': true,
+  'usage.tracked': true,
+  'budget.alert': true,
 };

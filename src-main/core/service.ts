@@ -37,6 +37,7 @@ import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { KeyVault } from './vault/key-vault.js';
 import { ProviderServices, type ProviderServiceOptions } from './routing/provider-services.js';
+import { ledgerUsage } from './routing/ledger-usage.js';
 import type { UpdateProviderConfigInput, UpdateProviderConfigResult } from '../shared/config.js';
 import type { ProviderStatsInput, ProviderStatsResult } from '../shared/provider-stats.js';
 import type {
@@ -127,6 +128,7 @@ export class KeywayService {
       pingIntervalS: () => this.settings.read().app.health_ping_interval_s,
       options: options.providers,
     });
+    this.providers.useUsage(ledgerUsage({ ledger: () => this.usage, prices: () => this.prices, budget: () => this.budget }));
   }
 
   static open(options: ServiceOptions = {}): KeywayService {

@@ -1,4 +1,6 @@
+import type { BudgetAlert } from './budget.js';
 import type { ProviderId } from './providers.js';
+import type { TrackResult } from './usage.js';
 
 /**
  * Everything the service announces. Fronts subscribe (MCP resource updates, tray, notifications,
@@ -19,6 +21,10 @@ export interface ServiceEventMap {
   };
   /** App preferences changed (names of the fields that were set). */
   'settings.changed': { fields: string[] };
+  /** One usage record was committed to the ledger (durable). */
+  'usage.tracked': TrackResult;
+  /** A budget threshold or limit was crossed; fired once per period, across processes. */
+  'budget.alert': BudgetAlert;
 }
 
 export type ServiceEventName = keyof ServiceEventMap;

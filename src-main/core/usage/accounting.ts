@@ -1,0 +1,144 @@
+import type { BudgetAlert, BudgetStatus, SetBudgetInput } from '../../shared/budget.js';
+import { SetBudgetInputSchema } from '../../shared/budget.js';
+import type { RoutingConfig } from '../../shared/config.js';
+import { BudgetConfigSchema } from '../../shared/config.js';
+import type { ProviderId } from '../../shared/providers.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../../shared/usage.js';
+import { EstimateCostInputSchema, ExportUsageInputSchema } from '../../shared/usage.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { BudgetManager } from '../budget/budget-manager.js';
+import type { CallContext } from '../call-context.js';
+import type { ConfigStore } from '../config/config-store.js';
+import type { ServiceEvents } from '../events.js';
+import { parseInput } from '../parse-input.js';
+import { PriceCatalog, defaultModel } from '../providers/catalog.js';
+import { LocalCalendar } from './local-calendar.js';
+import { countTextTokens } from './token-count.js';
+import { exportChunks } from './usage-export.js';
+import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage-ledger.js';
+
+export interface AccountingOptions {
+  usagePath: string;
+  pricesPath: string;
+  config: ConfigStore;
+  auditLog: AuditLog;
+  events: ServiceEvents;
+  now: () => Date;
+  /** IANA zone for days and months; defaults to the system's. */
+  timeZone?: string;
+  /** Overrides `usage.retention_days` from routing_config.json. */
+  retentionDays?: number;
+}
+
+/**
+ * Usage, prices and budgets composed: the ledger and budget manager open lazily (so commands that
+ * never touch usage never open usage.db) and are wired so each commit emits `usage.tracked`
+ * and fires budget alerts (event + audit entry) before the tracking call resolves.
+ */
+export class Accounting {
+  readonly prices: PriceCatalog;
+  readonly #options: AccountingOptions;
+  #ledger: UsageLedger | undefined;
+  #budget: BudgetManager | undefined;
+
+  constructor(options: AccountingOptions) {
+    this.#options = options;
+    this.prices = new PriceCatalog({ overridesPath: options.pricesPath });
+  }
+
+  get ledger(): UsageLedger {
+    if (!this.#ledger) {
+      const o = this.#options;
+      const ledger = new UsageLedger({
+        path: o.usagePath,
+        catalog: this.prices,
+        now: o.now,
+        calendar: new LocalCalendar(o.timeZone),
+        retentionDays: o.retentionDays ?? this.#config()?.usage?.retention_days ?? DEFAULT_RETENTION_DAYS,
+      });
+      ledger.setAfterCommit((records) => this.#afterCommit(records));
+      this.#ledger = ledger;
+    }
+    return this.#ledger;
+  }
+
+  get budget(): BudgetManager {
+    this.#budget ??= new BudgetManager({
+      ledger: this.ledger,
+      config: () => this.#config()?.budget ?? BudgetConfigSchema.parse({}),
+      now: this.#options.now,
+      onAlert: (alert) => this.#announce(alert),
+    });
+    return this.#budget;
+  }
+
+  track(input: unknown, ctx: CallContext): Promise<TrackResult> {
+    return this.ledger.track(input, { client: ctx.actor });
+  }
+
+  estimate(input: EstimateCostInput): CostEstimate {
+    const parsed = parseInput(EstimateCostInputSchema, input);
+    return this.prices.estimate(parsed.provider, parsed.model, parsed);
+  }
+
+  countTokens(provider: ProviderId, model: string | undefined, text: string): Promise<TokenCount> {
+    return countTextTokens(provider, model ?? defaultModel(provider), text);
+  }
+
+  /** Changes the budget block of routing_config.json (other fields untouched) and records who did it. */
+  async setBudget(input: SetBudgetInput, ctx: CallContext): Promise<BudgetStatus> {
+    const parsed = parseInput(SetBudgetInputSchema, input);
+    const { provider, ...fields } = parsed;
+    await this.#options.config.update((raw) => {
+      const budget = asObject(raw, 'budget');
+      const target = provider ? asObject(asObject(budget, 'per_provider'), provider) : budget;
+      for (const [name, value] of Object.entries(fields)) if (value !== undefined) target[name] = value;
+    });
+    const detail = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    await this.#options.auditLog.append({ actor: ctx.actor, action: 'budget.set', outcome: 'ok', provider: provider ?? null, detail });
+    await this.budget.fireAlerts();
+    return this.budget.check();
+  }
+
+  exportUsage(input: ExportUsageInput): Iterable<string> {
+    const parsed = parseInput(ExportUsageInputSchema, input);
+    const now = this.#options.now().getTime();
+    const since = parsed.days === undefined ? 0 : this.ledger.calendar.dayStart(now) - (parsed.days - 1) * 24 * 3600 * 1000;
+    return exportChunks(this.ledger.records({ provider: parsed.provider, sinceEpochMs: since }), parsed.format);
+  }
+
+  close(): void {
+    this.#ledger?.close();
+  }
+
+  #config(): RoutingConfig | undefined {
+    try {
+      return this.#options.config.current();
+    } catch {
+      // An unreadable routing_config.json must not stop usage from being recorded.
+      return undefined;
+    }
+  }
+
+  #afterCommit(records: readonly TrackResult[]): void | Promise<void> {
+    for (const record of records) this.#options.events.emit('usage.tracked', record);
+    if (!records.some((r) => r.cost_usd !== null && r.cost_usd > 0)) return;
+    return this.budget.fireAlerts();
+  }
+
+  async #announce(alert: BudgetAlert): Promise<void> {
+    this.#options.events.emit('budget.alert', alert);
+    await this.#options.auditLog.append({ actor: 'system', action: 'budget.alert', outcome: 'ok', provider: alert.provider, detail: alert.message });
+  }
+}
+
+function asObject(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = parent[key];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  const fresh: Record<string, unknown> = {};
+  parent[key] = fresh;
+  return fresh;
+}

@@ -1,0 +1,67 @@
+import type { ProviderId } from '../../shared/providers.js';
+
+/** Stable small integers for providers in usage.db; new providers get new numbers, never reuse. */
+export const PROVIDER_CODES: Readonly<Record<ProviderId, number>> = { anthropic: 1, openai: 2, google: 3, local: 4 };
+
+export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
+  Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
+);
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * usage.db. Raw records are kept small (integers only; names live in `names`) so a record costs
+ * well under 120 bytes on disk. `daily` holds one row per local day, provider and model, updated
+ * in the same transaction as the records, so reports never scan raw history. Money is micro-dollars.
+ */
+export const LEDGER_SCHEMA = `
+CREATE TABLE IF NOT EXISTS names (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS records (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  provider INTEGER NOT NULL,
+  model INTEGER NOT NULL,
+  input INTEGER NOT NULL,
+  output INTEGER NOT NULL,
+  cached INTEGER NOT NULL,
+  cost INTEGER,
+  ok INTEGER NOT NULL,
+  latency INTEGER,
+  task INTEGER,
+  key_label INTEGER,
+  client INTEGER
+);
+CREATE INDEX IF NOT EXISTS records_by_provider_time ON records (provider, ts);
+CREATE TABLE IF NOT EXISTS daily (
+  day INTEGER NOT NULL,
+  provider INTEGER NOT NULL,
+  model INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  successes INTEGER NOT NULL,
+  input INTEGER NOT NULL,
+  output INTEGER NOT NULL,
+  cached INTEGER NOT NULL,
+  cost INTEGER NOT NULL,
+  unpriced INTEGER NOT NULL,
+  PRIMARY KEY (day, provider, model)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS reservations (
+  id TEXT PRIMARY KEY,
+  provider INTEGER,
+  amount INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS alerts_fired (
+  period TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  level TEXT NOT NULL,
+  fired_at INTEGER NOT NULL,
+  spent INTEGER NOT NULL,
+  lim INTEGER NOT NULL,
+  PRIMARY KEY (period, scope, level)
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,117 @@
+import { KeywayError } from '../errors.js';
+
+interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+/**
+ * Days and months in one time zone (the user's, unless a test or option names another): the
+ * periods budgets and daily aggregates use. Day keys are integers YYYYMMDD.
+ */
+export class LocalCalendar {
+  readonly timeZone: string;
+  readonly #format: Intl.DateTimeFormat;
+  #dayStart = 0;
+  #dayEnd = -1;
+  #dayKey = 0;
+
+  constructor(timeZone?: string) {
+    try {
+      this.#format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      throw new KeywayError('invalid_input', `Unknown time zone "${timeZone ?? ''}". Use an IANA name such as Europe/Berlin or UTC.`);
+    }
+    this.timeZone = this.#format.resolvedOptions().timeZone;
+  }
+
+  /** YYYYMMDD of the local day holding `ms`. Cached for the current day, so it is cheap per record. */
+  dayKey(ms: number): number {
+    if (ms >= this.#dayStart && ms < this.#dayEnd) return this.#dayKey;
+    const date = this.#localDate(ms);
+    this.#dayKey = keyOf(date);
+    this.#dayStart = this.#midnight(date.year, date.month, date.day);
+    this.#dayEnd = this.#midnight(date.year, date.month, date.day + 1);
+    return this.#dayKey;
+  }
+
+  dayStart(ms: number): number {
+    const d = this.#localDate(ms);
+    return this.#midnight(d.year, d.month, d.day);
+  }
+
+  nextDayStart(ms: number): number {
+    const d = this.#localDate(ms);
+    return this.#midnight(d.year, d.month, d.day + 1);
+  }
+
+  monthStart(ms: number): number {
+    const d = this.#localDate(ms);
+    return this.#midnight(d.year, d.month, 1);
+  }
+
+  nextMonthStart(ms: number): number {
+    const d = this.#localDate(ms);
+    return this.#midnight(d.year, d.month + 1, 1);
+  }
+
+  /** Day key of the first day of the month holding `ms`. */
+  monthStartKey(ms: number): number {
+    const d = this.#localDate(ms);
+    return d.year * 10000 + d.month * 100 + 1;
+  }
+
+  /** Day key `days - 1` local days before the day holding `ms` (so `days` days including today). */
+  firstDayKey(ms: number, days: number): number {
+    const d = this.#localDate(ms);
+    const shifted = new Date(Date.UTC(d.year, d.month - 1, d.day - (days - 1)));
+    return shifted.getUTCFullYear() * 10000 + (shifted.getUTCMonth() + 1) * 100 + shifted.getUTCDate();
+  }
+
+  #localDate(ms: number): LocalDate & { hour: number; minute: number; second: number } {
+    const parts: Record<string, number> = {};
+    for (const part of this.#format.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    return {
+      year: parts.year ?? 1970,
+      month: parts.month ?? 1,
+      day: parts.day ?? 1,
+      hour: parts.hour ?? 0,
+      minute: parts.minute ?? 0,
+      second: parts.second ?? 0,
+    };
+  }
+
+  /** Milliseconds between UTC and local wall time at `ms`. */
+  #offset(ms: number): number {
+    const d = this.#localDate(ms);
+    return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second) - (ms - (((ms % 1000) + 1000) % 1000));
+  }
+
+  /** The instant local midnight begins on that date (month/day may overflow, as with Date.UTC). */
+  #midnight(year: number, month: number, day: number): number {
+    const wall = Date.UTC(year, month - 1, day);
+    const guess = wall - this.#offset(wall);
+    return wall - this.#offset(guess);
+  }
+}
+
+export function dayKeyToString(key: number): string {
+  const year = Math.floor(key / 10000);
+  const month = Math.floor(key / 100) % 100;
+  const day = key % 100;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function keyOf(date: LocalDate): number {
+  return date.year * 10000 + date.month * 100 + date.day;
+}

@@ -1,0 +1,526 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
+import {
+  GetUsageInputSchema,
+  TrackRequestInputSchema,
+  type GetUsageInput,
+  type ProviderActivity,
+  type TrackResult,
+  type UsageRecord,
+  type UsageReport,
+  type UsageTotals,
+} from '../../shared/usage.js';
+import { KeywayError } from '../errors.js';
+import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
+import { parseInput } from '../parse-input.js';
+import type { PriceCatalog } from '../providers/catalog.js';
+import { LEDGER_SCHEMA, PROVIDER_BY_CODE, PROVIDER_CODES, SCHEMA_VERSION } from './ledger-schema.js';
+import { LocalCalendar, dayKeyToString } from './local-calendar.js';
+import { microsToUsd } from './money.js';
+
+export const DEFAULT_RETENTION_DAYS = 400;
+const DAY_MS = 24 * 3600 * 1000;
+const LATENCY_SAMPLE = 200;
+const BUSY_TIMEOUT_MS = 10_000;
+
+export interface UsageLedgerOptions {
+  /** usage.db; created owner-only (0600), as are its -wal and -shm files. */
+  path: string;
+  catalog: PriceCatalog;
+  now?: () => Date;
+  /** Local days for aggregates and periods; defaults to the system time zone. */
+  calendar?: LocalCalendar;
+  /** Raw records older than this are deleted; daily aggregates are kept forever. */
+  retentionDays?: number;
+  /**
+   * Runs after each group commit, before the callers' promises resolve (budget alerts, events).
+   * The records are durable by then whatever it does.
+   */
+  afterCommit?: (records: readonly TrackResult[]) => void | Promise<void>;
+}
+
+/** Columns of one record as stored, with its caller's promise. */
+interface Pending {
+  ts: number;
+  day: number;
+  provider: number;
+  model: string;
+  input: number;
+  output: number;
+  cached: number;
+  cost: number | null;
+  ok: 0 | 1;
+  latency: number | null;
+  task: string | null;
+  keyLabel: string | null;
+  client: string | null;
+  reservation: string | null;
+  result: Omit<TrackResult, 'id'>;
+  resolve: (result: TrackResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface DailyRow {
+  day: number;
+  provider: number;
+  model: string;
+  requests: number;
+  successes: number;
+  input: number;
+  output: number;
+  cached: number;
+  cost: number;
+  unpriced: number;
+}
+
+/**
+ * The append-only usage ledger in SQLite (WAL, synchronous=FULL). Calls to `track` made in the
+ * same tick share one transaction (group commit); each promise resolves only after that COMMIT,
+ * so an acknowledged record survives a crash. Several processes may write the same file.
+ */
+export class UsageLedger {
+  readonly path: string;
+  readonly calendar: LocalCalendar;
+  readonly retentionDays: number;
+  /** The open database, for the budget store that keeps its tables in the same file. */
+  readonly db: Database.Database;
+  readonly #catalog: PriceCatalog;
+  readonly #now: () => Date;
+  #afterCommit: UsageLedgerOptions['afterCommit'];
+  #pending: Pending[] = [];
+  #scheduled = false;
+  #closed = false;
+  #lastPrune = 0;
+  readonly #names = new Map<string, number>();
+  readonly #freshNames = new Map<string, number>();
+  readonly #commitBatch: (batch: Pending[]) => number[];
+  readonly #sql;
+
+  constructor(options: UsageLedgerOptions) {
+    this.path = options.path;
+    this.#catalog = options.catalog;
+    this.#now = options.now ?? (() => new Date());
+    this.calendar = options.calendar ?? new LocalCalendar();
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.#afterCommit = options.afterCommit;
+    this.db = openDatabase(this.path);
+    const db = this.db;
+    this.#sql = {
+      insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
+      selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
+      insertRecord: db.prepare(
+        'INSERT INTO records (ts, provider, model, input, output, cached, cost, ok, latency, task, key_label, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertDaily: db.prepare(
+        `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (day, provider, model) DO UPDATE SET requests = requests + excluded.requests, successes = successes + excluded.successes,
+           input = input + excluded.input, output = output + excluded.output, cached = cached + excluded.cached,
+           cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced`,
+      ),
+      closeReservation: db.prepare('DELETE FROM reservations WHERE id = ?'),
+      dailyRange: db.prepare<[number, number], DailyRow>(
+        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cost, d.unpriced
+         FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ?`,
+      ),
+      dailyRangeFor: db.prepare<[number, number, number], DailyRow>(
+        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cost, d.unpriced
+         FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ? AND d.provider = ?`,
+      ),
+      countSince: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM records WHERE provider = ? AND ts >= ?'),
+      recentLatency: db.prepare<[number], { latency: number }>(
+        `SELECT latency FROM (SELECT latency FROM records WHERE provider = ? ORDER BY ts DESC LIMIT ${LATENCY_SAMPLE * 5})
+         WHERE latency IS NOT NULL LIMIT ${LATENCY_SAMPLE}`,
+      ),
+      lastUsed: db.prepare<[number], { ts: number }>('SELECT ts FROM records WHERE provider = ? ORDER BY ts DESC LIMIT 1'),
+      prune: db.prepare('DELETE FROM records WHERE provider = ? AND ts < ?'),
+    };
+    this.#commitBatch = db.transaction((batch: Pending[]) => this.#write(batch)).immediate as unknown as (batch: Pending[]) => number[];
+    this.prune();
+  }
+
+  /** Set the hook that runs after each commit (the service wires budgets and events here). */
+  setAfterCommit(hook: UsageLedgerOptions['afterCommit']): void {
+    this.#afterCommit = hook;
+  }
+
+  /**
+   * Validates, prices and queues one record; resolves once it is durable. Invalid input rejects
+   * with invalid_input and records nothing.
+   */
+  track(input: unknown, defaults: { client?: string } = {}): Promise<TrackResult> {
+    if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
+    let pending: Omit<Pending, 'resolve' | 'reject'>;
+    try {
+      pending = this.#prepare(input, defaults);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<TrackResult>((resolve, reject) => {
+      this.#pending.push({ ...pending, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  /** Commits whatever is queued now, synchronously (used by close). */
+  flush(): void {
+    this.#flush();
+  }
+
+  getUsage(input: GetUsageInput = {}): UsageReport {
+    const { provider, days } = parseInput(GetUsageInputSchema, input);
+    const now = this.#now().getTime();
+    const toDay = this.calendar.dayKey(now);
+    const fromDay = this.calendar.firstDayKey(now, days);
+    const rows = provider ? this.#sql.dailyRangeFor.all(fromDay, toDay, PROVIDER_CODES[provider]) : this.#sql.dailyRange.all(fromDay, toDay);
+    const totals = emptyTotals();
+    const byProvider = new Map<ProviderId, UsageTotals & { provider: ProviderId }>();
+    const byModel = new Map<string, UsageTotals & { provider: ProviderId; model: string }>();
+    const byDay = new Map<number, UsageTotals & { day: string }>();
+    for (const row of rows) {
+      const p = PROVIDER_BY_CODE.get(row.provider);
+      if (!p) continue;
+      addRow(totals, row);
+      addRow(getOr(byProvider, p, () => ({ provider: p, ...emptyTotals() })), row);
+      addRow(getOr(byModel, `${p}/${row.model}`, () => ({ provider: p, model: row.model, ...emptyTotals() })), row);
+      addRow(getOr(byDay, row.day, () => ({ day: dayKeyToString(row.day), ...emptyTotals() })), row);
+    }
+    const providerOrder = (p: ProviderId) => PROVIDER_IDS.indexOf(p);
+    return {
+      provider: provider ?? null,
+      days,
+      from_day: dayKeyToString(fromDay),
+      to_day: dayKeyToString(toDay),
+      time_zone: this.calendar.timeZone,
+      totals: finish(totals),
+      by_provider: [...byProvider.values()].sort((a, b) => providerOrder(a.provider) - providerOrder(b.provider)).map(finish),
+      by_model: [...byModel.values()].sort((a, b) => b.cost_usd - a.cost_usd || b.requests - a.requests || a.model.localeCompare(b.model)).map(finish),
+      daily: [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => finish(v)),
+    };
+  }
+
+  /** Requests recorded for `provider` at or after `sinceEpochMs` (rate limits). */
+  countRequestsSince(provider: ProviderId, sinceEpochMs: number): number {
+    return this.#sql.countSince.get(PROVIDER_CODES[provider], sinceEpochMs)?.n ?? 0;
+  }
+
+  providerActivity(provider: ProviderId): ProviderActivity {
+    const code = PROVIDER_CODES[provider];
+    const now = this.#now().getTime();
+    const today = this.calendar.dayKey(now);
+    const monthStart = this.calendar.monthStartKey(now);
+    const from = Math.min(this.calendar.firstDayKey(now, 30), monthStart);
+    const last30 = this.calendar.firstDayKey(now, 30);
+    let requests = 0;
+    let successes = 0;
+    let input = 0;
+    let output = 0;
+    let costToday = 0;
+    let costMonth = 0;
+    for (const row of this.#sql.dailyRangeFor.all(from, today, code)) {
+      if (row.day >= last30) {
+        requests += row.requests;
+        successes += row.successes;
+        input += row.input;
+        output += row.output;
+      }
+      if (row.day >= monthStart) costMonth += row.cost;
+      if (row.day === today) costToday += row.cost;
+    }
+    const latencies = this.#sql.recentLatency.all(code).map((r) => r.latency).sort((a, b) => a - b);
+    const last = this.#sql.lastUsed.get(code);
+    return {
+      provider,
+      requests,
+      successes,
+      failures: requests - successes,
+      success_rate: requests > 0 ? successes / requests : null,
+      latency_p50_ms: percentile(latencies, 0.5),
+      latency_p95_ms: percentile(latencies, 0.95),
+      cost_today_usd: microsToUsd(costToday),
+      cost_month_usd: microsToUsd(costMonth),
+      avg_input_tokens: requests > 0 ? input / requests : null,
+      avg_output_tokens: requests > 0 ? output / requests : null,
+      last_used_at: last ? new Date(last.ts).toISOString() : null,
+    };
+  }
+
+  /**
+   * Money spent per provider (micro-dollars) on local days `fromDay`..`toDay`, from the daily
+   * aggregates. Budgets use this.
+   */
+  spentMicrosByProvider(fromDay: number, toDay: number): Map<ProviderId, number> {
+    const spent = new Map<ProviderId, number>();
+    for (const row of this.#sql.dailyRange.all(fromDay, toDay)) {
+      const p = PROVIDER_BY_CODE.get(row.provider);
+      if (p) spent.set(p, (spent.get(p) ?? 0) + row.cost);
+    }
+    return spent;
+  }
+
+  /** Raw records, oldest first (export). Only records still inside the retention period exist. */
+  *records(filter: { provider?: ProviderId; sinceEpochMs?: number } = {}): Generator<UsageRecord> {
+    const where = ['r.ts >= ?'];
+    const params: number[] = [filter.sinceEpochMs ?? 0];
+    if (filter.provider) {
+      where.push('r.provider = ?');
+      params.push(PROVIDER_CODES[filter.provider]);
+    }
+    const statement = this.db.prepare<
+      number[],
+      { id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cost: number | null; ok: number; latency: number | null; task: string | null; key_label: string | null; client: string | null }
+    >(
+      `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cost, r.ok, r.latency,
+              t.name AS task, k.name AS key_label, c.name AS client
+       FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
+       LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
+       WHERE ${where.join(' AND ')} ORDER BY r.id`,
+    );
+    for (const row of statement.iterate(...params)) {
+      yield {
+        id: row.id,
+        time: new Date(row.ts).toISOString(),
+        provider: PROVIDER_BY_CODE.get(row.provider) ?? 'local',
+        model: row.model,
+        input_tokens: row.input,
+        output_tokens: row.output,
+        cached_input_tokens: row.cached,
+        cost_usd: row.cost === null ? null : microsToUsd(row.cost),
+        success: row.ok === 1,
+        latency_ms: row.latency,
+        task_type: row.task,
+        key_label: row.key_label,
+        client: row.client,
+      };
+    }
+  }
+
+  /** Deletes raw records past the retention period (daily aggregates stay). Returns how many. */
+  prune(): number {
+    const cutoff = this.#now().getTime() - this.retentionDays * DAY_MS;
+    this.#lastPrune = Date.now();
+    let removed = 0;
+    for (const code of PROVIDER_BY_CODE.keys()) removed += this.#sql.prune.run(code, cutoff).changes;
+    return removed;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.db.close();
+  }
+
+  #prepare(input: unknown, defaults: { client?: string }): Omit<Pending, 'resolve' | 'reject'> {
+    const parsed = parseInput(TrackRequestInputSchema, input);
+    const ts = this.#now().getTime();
+    const cached = parsed.cached_input_tokens ?? 0;
+    const found = this.#catalog.lookup(parsed.provider, parsed.model);
+    const cost = this.#catalog.costMicros(parsed.provider, parsed.model, { input_tokens: parsed.input_tokens, output_tokens: parsed.output_tokens, cached_input_tokens: cached });
+    const client = parsed.client ?? defaults.client ?? null;
+    return {
+      ts,
+      day: this.calendar.dayKey(ts),
+      provider: PROVIDER_CODES[parsed.provider],
+      model: found.model,
+      input: parsed.input_tokens,
+      output: parsed.output_tokens,
+      cached,
+      cost,
+      ok: parsed.success ? 1 : 0,
+      latency: parsed.latency_ms ?? null,
+      task: parsed.task_type ?? null,
+      keyLabel: parsed.key_label ?? null,
+      client,
+      reservation: parsed.reservation ?? null,
+      result: {
+        time: new Date(ts).toISOString(),
+        provider: parsed.provider,
+        model: found.model,
+        priced_as: found.priced_as,
+        input_tokens: parsed.input_tokens,
+        output_tokens: parsed.output_tokens,
+        cached_input_tokens: cached,
+        success: parsed.success,
+        latency_ms: parsed.latency_ms ?? null,
+        cost_usd: cost === null ? null : microsToUsd(cost),
+        warnings: found.warnings,
+      },
+    };
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    let ids: number[];
+    try {
+      ids = this.#commitBatch(batch);
+    } catch (error) {
+      this.#freshNames.clear();
+      const failure = storageError(error, this.path);
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    for (const [name, id] of this.#freshNames) this.#names.set(name, id);
+    this.#freshNames.clear();
+    const results = batch.map((p, i) => ({ id: ids[i] ?? 0, ...p.result }));
+    const settle = () => batch.forEach((p, i) => p.resolve(results[i]!));
+    if (Date.now() - this.#lastPrune > 3600_000) this.#pruneQuietly();
+    let after: void | Promise<void> = undefined;
+    try {
+      after = this.#afterCommit?.(results);
+    } catch {
+      // The records are committed; a failing hook must not turn them into errors.
+    }
+    if (after) after.then(settle, settle);
+    else settle();
+  };
+
+  #write(batch: Pending[]): number[] {
+    const ids: number[] = [];
+    const daily = new Map<string, DailyRow & { modelId: number }>();
+    for (const p of batch) {
+      const model = this.#nameId(p.model);
+      const info = this.#sql.insertRecord.run(
+        p.ts,
+        p.provider,
+        model,
+        p.input,
+        p.output,
+        p.cached,
+        p.cost,
+        p.ok,
+        p.latency,
+        p.task === null ? null : this.#nameId(p.task),
+        p.keyLabel === null ? null : this.#nameId(p.keyLabel),
+        p.client === null ? null : this.#nameId(p.client),
+      );
+      ids.push(Number(info.lastInsertRowid));
+      if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {
+        p.result = { ...p.result, warnings: [...p.result.warnings, `Reservation ${p.reservation} was not open (settled, released or expired); the usage is recorded anyway.`] };
+      }
+      const key = `${p.day}|${p.provider}|${model}`;
+      let row = daily.get(key);
+      if (!row) {
+        row = { day: p.day, provider: p.provider, model: p.model, modelId: model, requests: 0, successes: 0, input: 0, output: 0, cached: 0, cost: 0, unpriced: 0 };
+        daily.set(key, row);
+      }
+      row.requests += 1;
+      row.successes += p.ok;
+      row.input += p.input;
+      row.output += p.output;
+      row.cached += p.cached;
+      if (p.cost === null) row.unpriced += 1;
+      else row.cost += p.cost;
+    }
+    for (const r of daily.values()) {
+      this.#sql.upsertDaily.run(r.day, r.provider, r.modelId, r.requests, r.successes, r.input, r.output, r.cached, r.cost, r.unpriced);
+    }
+    return ids;
+  }
+
+  #nameId(name: string): number {
+    const known = this.#names.get(name) ?? this.#freshNames.get(name);
+    if (known !== undefined) return known;
+    this.#sql.insertName.run(name);
+    const id = this.#sql.selectName.get(name)?.id;
+    if (id === undefined) throw new Error('name row missing after insert');
+    this.#freshNames.set(name, id);
+    return id;
+  }
+
+  #pruneQuietly(): void {
+    try {
+      this.prune();
+    } catch {
+      // Another process holds the write lock; pruning waits for the next hour.
+    }
+  }
+}
+
+function openDatabase(path: string): Database.Database {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new KeywayError('data_dir_unusable', `${path} was written by a newer Keyway (schema ${version}); update Keyway to read it.`);
+    }
+    if (version < SCHEMA_VERSION) {
+      db.transaction(() => {
+        db.exec(LEDGER_SCHEMA);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }).immediate();
+    }
+  } catch (error) {
+    if (error instanceof KeywayError) throw error;
+    throw new KeywayError('data_dir_unusable', `The usage ledger ${path} cannot be opened (${describe(error)}). Check the file and its permissions.`, { cause: error });
+  }
+  if (process.platform !== 'win32') {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      try {
+        chmodSync(file, PRIVATE_FILE_MODE);
+      } catch {
+        // -wal and -shm come and go with connections; SQLite gives them the database file's mode.
+      }
+    }
+  }
+  return db;
+}
+
+function storageError(error: unknown, path: string): KeywayError {
+  if (error instanceof KeywayError) return error;
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_BUSY') {
+    return new KeywayError('internal', `The usage ledger ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s; nothing was recorded. Try again.`, { cause: error });
+  }
+  return new KeywayError('internal', `Writing the usage ledger ${path} failed (${describe(error)}); nothing was recorded.`, { cause: error });
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown error';
+}
+
+function emptyTotals(): UsageTotals {
+  return { requests: 0, successes: 0, failures: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost_usd: 0, unpriced_requests: 0 };
+}
+
+/** Accumulates in micro-dollars (cost_usd holds micros until `finish`). */
+function addRow(t: UsageTotals, row: DailyRow): void {
+  t.requests += row.requests;
+  t.successes += row.successes;
+  t.failures += row.requests - row.successes;
+  t.input_tokens += row.input;
+  t.output_tokens += row.output;
+  t.cached_input_tokens += row.cached;
+  t.cost_usd += row.cost;
+  t.unpriced_requests += row.unpriced;
+}
+
+function finish<T extends UsageTotals>(t: T): T {
+  return { ...t, cost_usd: microsToUsd(t.cost_usd) };
+}
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function percentile(sorted: number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+}

@@ -1,0 +1,219 @@
+import { z } from 'zod';
+import { PROVIDER_IDS, type ProviderId } from './providers.js';
+
+/** One request may not claim more than this many tokens of any kind: larger values are typos or abuse. */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
+const providerId = z.enum(PROVIDER_IDS, { error: () => `provider must be one of ${PROVIDER_IDS.join(', ')}` });
+
+const tokens = (what: string) =>
+  z
+    .number({ error: `${what} must be a whole number of tokens` })
+    .int(`${what} must be a whole number of tokens`)
+    .min(0, `${what} must be 0 or more`)
+    .max(MAX_TOKENS_PER_REQUEST, `${what} is over ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request; check the value`);
+
+const shortName = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(128, `${what} must be at most 128 characters`)
+    .regex(/^[\x21-\x7e][\x20-\x7e]*$/, `${what} must be printable ASCII`);
+
+const modelName = z
+  .string()
+  .min(1, 'model must not be empty')
+  .max(128, 'model must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'model must be a model id such as claude-3-5-sonnet-20241022');
+
+/** The seed's `track_request` parameters plus the optional fields the ledger keeps. */
+export const TrackRequestInputSchema = z
+  .object({
+    provider: providerId,
+    model: modelName.optional(),
+    input_tokens: tokens('input_tokens'),
+    output_tokens: tokens('output_tokens'),
+    /** The part of input_tokens served from the provider's prompt cache (billed at the cache-read price). */
+    cached_input_tokens: tokens('cached_input_tokens').optional(),
+    success: z.boolean({ error: 'success must be true or false' }).default(true),
+    latency_ms: z.number().int('latency_ms must be whole milliseconds').min(0).max(24 * 3600 * 1000).optional(),
+    task_type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'task_type must be snake_case, e.g. code_generation').optional(),
+    key_label: shortName('key_label').optional(),
+    client: shortName('client').optional(),
+    /** A budget reservation this request settles; it is closed in the same commit as the record. */
+    reservation: z.string().regex(/^rsv_[0-9a-f]{24}$/, 'reservation must be a ticket id from reserveBudget').optional(),
+  })
+  .strict()
+  .refine((v) => (v.cached_input_tokens ?? 0) <= v.input_tokens, {
+    message: 'cached_input_tokens cannot exceed input_tokens',
+    path: ['cached_input_tokens'],
+  });
+export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
+export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
+
+export interface TrackResult {
+  id: number;
+  time: string;
+  provider: ProviderId;
+  /** The model as given, or the provider's default model. */
+  model: string;
+  /** The catalog entry the price came from (a dated id resolves to its family), or null when unpriced. */
+  priced_as: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  success: boolean;
+  latency_ms: number | null;
+  /** null when the model has no known price (see warnings); never silently 0. */
+  cost_usd: number | null;
+  warnings: string[];
+}
+
+export const GetUsageInputSchema = z
+  .object({
+    provider: providerId.optional(),
+    days: z.number().int('days must be a whole number').min(1, 'days must be at least 1').max(36_600, 'days must be at most 36600').default(30),
+  })
+  .strict();
+export type GetUsageInput = z.input<typeof GetUsageInputSchema>;
+
+export interface UsageTotals {
+  requests: number;
+  successes: number;
+  failures: number;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  /** Sum over priced requests, in USD (exact to the micro-dollar). */
+  cost_usd: number;
+  /** Requests whose model had no price: their cost is not in cost_usd. */
+  unpriced_requests: number;
+}
+
+export interface UsageReport {
+  provider: ProviderId | null;
+  days: number;
+  /** First local day included (YYYY-MM-DD) and the last (today). */
+  from_day: string;
+  to_day: string;
+  time_zone: string;
+  totals: UsageTotals;
+  by_provider: Array<UsageTotals & { provider: ProviderId }>;
+  by_model: Array<UsageTotals & { provider: ProviderId; model: string }>;
+  /** One entry per local day that had requests, oldest first. */
+  daily: Array<UsageTotals & { day: string }>;
+}
+
+/** What the router needs to know about one provider's recent behaviour. */
+export interface ProviderActivity {
+  provider: ProviderId;
+  /** Counts over the last 30 local days. */
+  requests: number;
+  successes: number;
+  failures: number;
+  /** successes / requests, or null with no requests. */
+  success_rate: number | null;
+  /** Over the provider's latest 200 requests that reported a latency; null when none did. */
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  cost_today_usd: number;
+  cost_month_usd: number;
+  avg_input_tokens: number | null;
+  avg_output_tokens: number | null;
+  last_used_at: string | null;
+}
+
+export const EstimateCostInputSchema = z
+  .object({
+    provider: providerId,
+    model: modelName.optional(),
+    input_tokens: tokens('input_tokens'),
+    output_tokens: tokens('output_tokens'),
+    cached_input_tokens: tokens('cached_input_tokens').optional(),
+  })
+  .strict()
+  .refine((v) => (v.cached_input_tokens ?? 0) <= v.input_tokens, {
+    message: 'cached_input_tokens cannot exceed input_tokens',
+    path: ['cached_input_tokens'],
+  });
+export type EstimateCostInput = z.input<typeof EstimateCostInputSchema>;
+
+/** Prices in USD per million tokens, as the models.dev catalog states them. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cache_read: number | null;
+  cache_write: number | null;
+}
+
+export type PriceSource = 'override' | 'catalog' | 'seed' | 'local';
+
+export interface CostEstimate {
+  provider: ProviderId;
+  model: string;
+  priced_as: string | null;
+  price_source: PriceSource | null;
+  /** USD per 1,000 tokens, the unit the seed uses. */
+  input_per_1k_usd: number | null;
+  output_per_1k_usd: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  input_cost_usd: number | null;
+  output_cost_usd: number | null;
+  /** null when unpriced (see warnings); never silently 0. */
+  cost_usd: number | null;
+  warnings: string[];
+}
+
+export const ExportUsageInputSchema = z
+  .object({
+    format: z.enum(['csv', 'json'], { error: () => 'format must be csv or json' }).default('csv'),
+    provider: providerId.optional(),
+    days: z.number().int().min(1).max(36_600).optional(),
+  })
+  .strict();
+export type ExportUsageInput = z.input<typeof ExportUsageInputSchema>;
+
+/** One raw ledger record as exported. */
+export interface UsageRecord {
+  id: number;
+  time: string;
+  provider: ProviderId;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number | null;
+  success: boolean;
+  latency_ms: number | null;
+  task_type: string | null;
+  key_label: string | null;
+  client: string | null;
+}
+
+export interface TokenCount {
+  tokens: number;
+  /** true only when the tokenizer is the provider's own (OpenAI models in gpt-tokenizer). */
+  exact: boolean;
+  tokenizer: string;
+  note: string;
+}
+
+const usdPerMillion = (what: string) =>
+  z.number({ error: `${what} must be USD per million tokens, e.g. 3 for $3/M` }).finite().min(0, `${what} must be 0 or more`).max(100_000, `${what} is over $100,000 per million tokens; check the value`);
+
+/** prices.json in the data dir: the user's own prices, USD per million tokens, per provider and model id. */
+export const PriceOverridesSchema = z.partialRecord(
+  providerId,
+  z.record(
+    modelName,
+    z.strictObject({
+      input: usdPerMillion('input'),
+      output: usdPerMillion('output'),
+      cache_read: usdPerMillion('cache_read').optional(),
+      cache_write: usdPerMillion('cache_write').optional(),
+    }),
+  ),
+);
+export type PriceOverrides = z.output<typeof PriceOverridesSchema>;

@@ -1,0 +1,146 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KeywayService } from '../../../src-main/core/service.js';
+import { KeywayError } from '../../../src-main/core/errors.js';
+import { PriceCatalog } from '../../../src-main/core/providers/catalog.js';
+import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
+import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const CLI = { actor: 'cli' };
+
+function openService(now: () => Date = () => new Date('2026-03-10T12:00:00Z')): KeywayService {
+  return KeywayService.open({ dataDir: tempDir(), env: {}, now, timeZone: 'UTC' });
+}
+
+function openLedger(dir: string, now: () => Date, options: { retentionDays?: number } = {}): UsageLedger {
+  return new UsageLedger({ path: join(dir, 'usage.db'), catalog: new PriceCatalog(), now, calendar: new LocalCalendar('UTC'), ...options });
+}
+
+describe('usage ledger', () => {
+  it('records the seed example: 1000/500 on claude-3-5-sonnet-20241022 costs $0.0105 and shows in getUsage', async () => {
+    const service = openService();
+    const tracked = await service.trackRequest(
+      { provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', input_tokens: 1000, output_tokens: 500, success: true },
+      CLI,
+    );
+    expect(tracked.cost_usd).toBe(0.0105);
+    const usage = service.getUsage({ provider: 'anthropic', days: 30 });
+    expect(usage.totals).toMatchObject({ requests: 1, successes: 1, failures: 0, input_tokens: 1000, output_tokens: 500, cost_usd: 0.0105 });
+    expect(usage.by_model).toEqual([expect.objectContaining({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', cost_usd: 0.0105 })]);
+    expect(usage.daily).toEqual([expect.objectContaining({ day: '2026-03-10', requests: 1 })]);
+    service.close();
+  });
+
+  it('commits concurrent calls of one tick together and gives every record its own id', async () => {
+    const service = openService();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => service.trackRequest({ provider: 'openai', model: 'gpt-4', input_tokens: i, output_tokens: 1 }, CLI)),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(100);
+    expect(service.getUsage().totals.requests).toBe(100);
+    service.close();
+  });
+
+  it.each([
+    ['negative tokens', { provider: 'anthropic', input_tokens: -1, output_tokens: 0 }, /input_tokens must be 0 or more/],
+    ['fractional tokens', { provider: 'anthropic', input_tokens: 1.5, output_tokens: 0 }, /whole number/],
+    ['over 10 million tokens', { provider: 'openai', input_tokens: 10_000_001, output_tokens: 0 }, /over 10,000,000/],
+    ['an unknown provider', { provider: 'mistral-ai', input_tokens: 1, output_tokens: 1 }, /provider must be one of/],
+    ['tokens as text', { provider: 'google', input_tokens: '5', output_tokens: 1 }, /input_tokens/],
+    ['cached above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 6 }, /cached_input_tokens cannot exceed/],
+    ['an unknown field', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cost: 3 }, /unknown field/],
+  ])('refuses %s with invalid_input and records nothing', async (_name, input, message) => {
+    const service = openService();
+    const error = await service.trackRequest(input as never, CLI).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeywayError);
+    expect((error as KeywayError).code).toBe('invalid_input');
+    expect((error as KeywayError).message).toMatch(message);
+    expect(service.getUsage().totals.requests).toBe(0);
+    service.close();
+  });
+
+  it('stores an unknown model as unpriced: cost null, a warning, and no dollars in the totals', async () => {
+    const service = openService();
+    const tracked = await service.trackRequest({ provider: 'openai', model: 'gpt-imaginary-9', input_tokens: 1000, output_tokens: 1000 }, CLI);
+    expect(tracked.cost_usd).toBeNull();
+    expect(tracked.warnings.join(' ')).toMatch(/unpriced/);
+    const totals = service.getUsage().totals;
+    expect(totals).toMatchObject({ requests: 1, unpriced_requests: 1, cost_usd: 0 });
+    service.close();
+  });
+
+  it('creates usage.db and its WAL files owner-only', async () => {
+    const service = openService();
+    await service.trackRequest({ provider: 'local', input_tokens: 1, output_tokens: 1 }, CLI);
+    for (const suffix of ['', '-wal', '-shm']) {
+      expect(statSync(join(service.dataDir, `usage.db${suffix}`)).mode & 0o777).toBe(0o600);
+    }
+    service.close();
+  });
+
+  it('keeps records acknowledged before close when the ledger is reopened', async () => {
+    const dir = tempDir();
+    const now = () => new Date('2026-03-10T12:00:00Z');
+    const ledger = openLedger(dir, now);
+    const tracked = await ledger.track({ provider: 'google', model: 'gemini-pro', input_tokens: 2000, output_tokens: 1000 });
+    ledger.close();
+    const reopened = openLedger(dir, now);
+    expect([...reopened.records()].map((r) => r.id)).toEqual([tracked.id]);
+    expect(reopened.getUsage().totals.cost_usd).toBe(0.0025);
+    reopened.close();
+  });
+
+  it('counts requests per provider since a moment, for rate limits', async () => {
+    let clock = Date.parse('2026-03-10T12:00:00Z');
+    const ledger = openLedger(tempDir(), () => new Date(clock));
+    await ledger.track({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 });
+    clock += 30_000;
+    await Promise.all([1, 2, 3].map(() => ledger.track({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 })));
+    await ledger.track({ provider: 'openai', input_tokens: 1, output_tokens: 1 });
+    expect(ledger.countRequestsSince('anthropic', clock - 10_000)).toBe(3);
+    expect(ledger.countRequestsSince('anthropic', clock - 60_000)).toBe(4);
+    expect(ledger.countRequestsSince('google', 0)).toBe(0);
+    ledger.close();
+  });
+
+  it('reports provider activity: success rate, latency percentiles, costs today and this month, last use', async () => {
+    let clock = Date.parse('2026-03-01T10:00:00Z');
+    const ledger = openLedger(tempDir(), () => new Date(clock));
+    await ledger.track({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 1000, output_tokens: 0, latency_ms: 100 });
+    clock = Date.parse('2026-03-10T10:00:00Z');
+    for (let i = 1; i <= 9; i++) {
+      await ledger.track({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 1000, output_tokens: 0, latency_ms: i * 100, success: i !== 9 });
+    }
+    const activity = ledger.providerActivity('openai');
+    expect(activity).toMatchObject({ provider: 'openai', requests: 10, successes: 9, failures: 1, success_rate: 0.9, cost_today_usd: 0.09, cost_month_usd: 0.1 });
+    expect(activity.latency_p50_ms).toBe(400);
+    expect(activity.latency_p95_ms).toBe(900);
+    expect(activity.avg_input_tokens).toBe(1000);
+    expect(activity.last_used_at).toBe('2026-03-10T10:00:00.000Z');
+    expect(ledger.providerActivity('google')).toMatchObject({ requests: 0, success_rate: null, latency_p50_ms: null, last_used_at: null });
+    ledger.close();
+  });
+
+  it('drops raw records past the retention period but keeps their daily totals', async () => {
+    let clock = Date.parse('2026-01-01T12:00:00Z');
+    const dir = tempDir();
+    const ledger = openLedger(dir, () => new Date(clock), { retentionDays: 10 });
+    await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
+    clock = Date.parse('2026-01-20T12:00:00Z');
+    await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
+    expect(ledger.prune()).toBe(1);
+    expect([...ledger.records()]).toHaveLength(1);
+    expect(ledger.getUsage({ days: 30 }).totals).toMatchObject({ requests: 2, cost_usd: 0.006 });
+    ledger.close();
+  });
+
+  it('splits days in the configured time zone', async () => {
+    const clock = Date.parse('2026-03-10T02:00:00Z');
+    const ledger = new UsageLedger({ path: join(tempDir(), 'usage.db'), catalog: new PriceCatalog(), now: () => new Date(clock), calendar: new LocalCalendar('America/New_York') });
+    await ledger.track({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 });
+    expect(ledger.getUsage().daily.map((d) => d.day)).toEqual(['2026-03-09']);
+    ledger.close();
+  });
+});
