@@ -79,10 +79,3 @@ export interface KeywayBridge {
   /** Asks main which view to show (set when a notification or menu item opened the popover). */
   onNavigate(listener: (view: string) => void): () => void;
 }
-
-/** IPC channel names used by main and preload. */
-export const IPC = {
-  call: 'keyway:call',
-  event: 'keyway:event',
-  navigate: 'keyway:navigate',
-} as const;

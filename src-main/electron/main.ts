@@ -1,0 +1,125 @@
+import { app, clipboard, dialog, session, type Rectangle } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildDashboard } from '../core/dashboard.js';
+import { mcpClientConfig } from '../core/mcp-client-config.js';
+import { KeywayService } from '../core/service.js';
+import type { TrayMenuAction } from '../core/tray-state.js';
+import { apiRoutes } from '../http/api-routes.js';
+import { staticUiRoutes, UI_CSP } from '../http/static-ui.js';
+import { DEFAULT_HTTP_PORT, startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
+import type { AppView } from '../shared/dashboard.js';
+import { setupIpc } from './ipc.js';
+import { notifyFor } from './notifications.js';
+import { createPopover, type Popover } from './popover.js';
+import { createTray, type KeywayTray } from './tray.js';
+import { openUiState } from './ui-state.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const REFRESH_MS = 60_000;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.whenReady().then(start, (error: unknown) => fail(error));
+}
+
+function resourcesDir(): string {
+  return app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
+}
+
+async function start(): Promise<void> {
+  app.dock?.hide();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [UI_CSP] } }),
+  );
+
+  const service = KeywayService.open();
+  const uiState = openUiState();
+  let server: RunningKeywayServer | undefined;
+  try {
+    server = await startKeywayServer({
+      service,
+      port: Number(process.env.KEYWAY_PORT ?? DEFAULT_HTTP_PORT),
+      publicRoutes: staticUiRoutes(join(here, '../renderer')),
+      protectedRoutes: apiRoutes(service),
+    });
+  } catch (error) {
+    // Another Keyway (e.g. `keyway serve`) already serves this data dir: the tray still works in-process.
+    console.error(`Keyway: MCP socket and HTTP not started: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const popover: Popover = createPopover({
+    preloadPath: join(here, '../preload/preload.cjs'),
+    rendererDir: join(here, '../renderer'),
+    devUrl: process.env.ELECTRON_RENDERER_URL,
+    uiState,
+  });
+  const stopIpc = setupIpc(service, popover);
+  let tray: KeywayTray | undefined;
+  const anchor = (): Rectangle | undefined => tray?.tray.getBounds();
+  const open = (view: AppView): void => popover.show(view, anchor());
+
+  const onAction = (action: TrayMenuAction): void => {
+    if (action === 'open') return open(uiState.get('last_view'));
+    if (action === 'add-key') return open('keys');
+    if (action === 'quit') return app.quit();
+    if (action === 'toggle-launch-at-login') {
+      void service.updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, { actor: 'gui' });
+      return;
+    }
+    const client = action.slice('copy-mcp-config:'.length) as Parameters<typeof mcpClientConfig>[0];
+    clipboard.writeText(
+      mcpClientConfig(client, {
+        command: process.execPath,
+        args: [join(app.getAppPath(), 'dist/cli/main.js'), 'mcp'],
+        env: { ELECTRON_RUN_AS_NODE: '1', KEYWAY_DATA_DIR: service.dataDir },
+      }),
+    );
+  };
+  tray = createTray({ trayDir: join(resourcesDir(), 'tray'), onClick: (t) => popover.toggle(t.getBounds()), onAction });
+
+  const applyLoginItem = (): void => app.setLoginItemSettings({ openAtLogin: service.appSettings().launch_at_login });
+  applyLoginItem();
+
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const refresh = (): void => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      try {
+        const snapshot = buildDashboard(service);
+        tray?.update(snapshot, service.appSettings().launch_at_login);
+        notifyFor(snapshot, uiState, open);
+      } catch (error) {
+        console.error(`Keyway: tray refresh failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, 200);
+  };
+  const offEvents = service.events.onAny((name) => {
+    if (name === 'settings.changed') applyLoginItem();
+    refresh();
+  });
+  const timer = setInterval(refresh, REFRESH_MS);
+  refresh();
+
+  app.on('second-instance', () => open(uiState.get('last_view')));
+  app.on('window-all-closed', () => {
+    // A tray app keeps running with no window open.
+  });
+  app.on('before-quit', () => {
+    clearInterval(timer);
+    offEvents();
+    stopIpc();
+    void server?.close().finally(() => service.close());
+  });
+}
+
+function fail(error: unknown): void {
+  dialog.showErrorBox('Keyway could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+}

@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { AppView } from '../src-main/shared/dashboard.js';
+import { ApiError, createClient } from './api/client.js';
+import { ClientContext } from './api/context.js';
+import { storeToken, storedToken } from './api/token.js';
+import { Login } from './views/Login.js';
+import { Overview } from './views/Overview.js';
+import { Keys } from './views/Keys.js';
+import { Providers } from './views/Providers.js';
+import { Budget } from './views/Budget.js';
+
+const VIEWS: { id: AppView; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'keys', label: 'Keys' },
+  { id: 'providers', label: 'Providers' },
+  { id: 'budget', label: 'Budget & settings' },
+];
+
+function isView(value: string): value is AppView {
+  return VIEWS.some((v) => v.id === value);
+}
+
+export function App(): React.JSX.Element {
+  const client = useMemo(() => createClient(), []);
+  const [authorized, setAuthorized] = useState<boolean | null>(client.transport === 'electron' ? true : null);
+  const [loginError, setLoginError] = useState<string | null>(null);
+  const [view, setView] = useState<AppView>(() => {
+    const wanted = new URLSearchParams(window.location.search).get('view') ?? '';
+    return isView(wanted) ? wanted : 'overview';
+  });
+  const [version, setVersion] = useState(0);
+
+  const checkToken = useCallback(async () => {
+    try {
+      await client.call('settings.get', {});
+      setAuthorized(true);
+      setLoginError(null);
+    } catch (error) {
+      setAuthorized(false);
+      if (error instanceof ApiError && storedToken()) setLoginError(error.message);
+    }
+  }, [client]);
+
+  useEffect(() => {
+    if (client.transport === 'http') void checkToken();
+  }, [client, checkToken]);
+
+  useEffect(() => {
+    if (!authorized) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = client.subscribe(
+      () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => setVersion((v) => v + 1), 100);
+      },
+      () => setAuthorized(false),
+    );
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [client, authorized]);
+
+  useEffect(() => window.keyway?.onNavigate((wanted) => isView(wanted) && setView(wanted)), []);
+
+  const onUnauthorized = useCallback(() => setAuthorized(false), []);
+
+  if (authorized === null) return <main className="app loading" aria-busy="true" />;
+  if (!authorized) {
+    return (
+      <Login
+        error={loginError}
+        onSubmit={(token) => {
+          storeToken(token);
+          void checkToken();
+        }}
+      />
+    );
+  }
+
+  const Current = { overview: Overview, keys: Keys, providers: Providers, budget: Budget }[view];
+  return (
+    <ClientContext.Provider value={{ client, version, onUnauthorized, refresh: () => setVersion((v) => v + 1), navigate: setView }}>
+      <div className="app">
+        <header className="app-header">
+          <h1>Keyway</h1>
+          <nav aria-label="Views">
+            <ul role="tablist">
+              {VIEWS.map((v) => (
+                <li key={v.id}>
+                  <button role="tab" id={`tab-${v.id}`} aria-selected={view === v.id} aria-controls="view" className={view === v.id ? 'tab active' : 'tab'} onClick={() => setView(v.id)}>
+                    {v.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="view" role="tabpanel" aria-labelledby={`tab-${view}`} className="view">
+          <Current />
+        </main>
+      </div>
+    </ClientContext.Provider>
+  );
+}
