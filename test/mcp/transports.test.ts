@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { ListKeysResult } from '../../src-main/shared/keys.js';
+import { canaryCore, canaryKey } from '../support/canary.js';
+import { fileStoreEnv, httpClient, ok, openTestService, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
+import { rawRequest } from '../support/http.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  while (open.length > 0) await open.pop()!.close();
+});
+
+async function track<T extends { close(): Promise<void> }>(value: T): Promise<T> {
+  open.push(value);
+  return value;
+}
+
+describe('keyway mcp (stdio, the real built binary)', () => {
+  it('serves in-process when no service runs, with nothing but protocol on stdout', async () => {
+    const dataDir = tempDir();
+    const secret = canaryKey('anthropic');
+    const stderr: string[] = [];
+    const client = await track(await stdioClient(fileStoreEnv(dataDir, { ANTHROPIC_API_KEY: secret }), stderr));
+    await ok(client, 'add_api_key', { provider: 'anthropic', env_var: 'ANTHROPIC_API_KEY' });
+    const listed = await ok<ListKeysResult>(client, 'list_api_keys');
+    expect(listed.keys.map((k) => k.id)).toEqual(['anthropic:default']);
+    expect(listed.keys[0]!.source).toContain('ANTHROPIC_API_KEY');
+    await client.close();
+    expect(stderr.join('')).not.toContain(canaryCore(secret));
+    const service = openTestService(dataDir);
+    expect(service.auditEntries(1)[0]!.actor).toBe('mcp:stdio-client@9.9');
+  });
+
+  it('bridges to the running service and forwards only the env_var it names', async () => {
+    const server = await track(await startTestServer());
+    const secret = canaryKey('openai');
+    const other = canaryKey('google');
+    // The service's own environment has neither variable: the value can only come from the bridge.
+    const env = fileStoreEnv(server.service.dataDir, { OPENAI_API_KEY: secret, GOOGLE_API_KEY: other, SECRET_KEY: 'not-the-service-key' });
+    const stderr: string[] = [];
+    const client = await track(await stdioClient(env, stderr));
+    await ok(client, 'add_api_key', { provider: 'openai', env_var: 'OPENAI_API_KEY' });
+    expect((await server.service.keys.getSecret('openai')).current).toBe(secret);
+    expect(server.service.listKeys().keys.map((k) => k.id)).toEqual(['openai:default']);
+    expect(stderr.join('')).toContain('bridging to the running service');
+    expect(JSON.stringify(server.logs) + stderr.join('')).not.toContain(canaryCore(secret));
+    expect(JSON.stringify(server.logs)).not.toContain(canaryCore(other));
+  });
+});
+
+describe('Streamable HTTP at /mcp', () => {
+  let server: TestServer;
+  const token = () => server.running.token;
+  beforeEach(async () => {
+    server = await track(await startTestServer());
+  });
+
+  it('serves the same tools with the bearer token and shares state with the socket', async () => {
+    const client: Client = await track(await httpClient(server.running.info.mcp_url, server.running.token));
+    await ok(client, 'add_api_key', { provider: 'google', api_key: canaryKey('google') });
+    expect(server.service.listKeys().keys.map((k) => k.id)).toEqual(['google:default']);
+    expect(server.service.auditEntries(1)[0]!.actor).toBe('mcp:http-client@0.0.1');
+  });
+
+  it.each([
+    ['no token', { authorization: undefined }],
+    ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token-wrong-token-000' }],
+    ['a foreign Host', { host: 'attacker.example' }],
+    ['a foreign Origin', { origin: 'http://attacker.example' }],
+  ])('refuses an initialize with %s', async (_name, overrides: Record<string, string | undefined>) => {
+    const headers = Object.fromEntries(
+      Object.entries({ authorization: `Bearer ${token()}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...overrides }).filter(
+        (e): e is [string, string] => e[1] !== undefined,
+      ),
+    );
+    const { port } = new URL(server.running.info.mcp_url);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const res = await rawRequest(Number(port), {
+      method: 'POST',
+      path: '/mcp',
+      headers,
+      body,
+    });
+    expect([401, 403]).toContain(res.status);
+    expect(res.headers['mcp-session-id']).toBeUndefined();
+    expect(res.body).not.toContain(server.running.token);
+  });
+
+  it('accepts the same raw initialize with the token and loopback Host (the refusals above are real)', async () => {
+    const { port } = new URL(server.running.info.mcp_url);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } });
+    const res = await rawRequest(Number(port), {
+      method: 'POST',
+      path: '/mcp',
+      headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', origin: `http://127.0.0.1:${port}` },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['mcp-session-id']).toEqual(expect.any(String));
+  });
+});
