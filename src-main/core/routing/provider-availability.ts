@@ -44,7 +44,7 @@ export class ProviderAvailability {
       if (installed) {
         const usable = configured.filter((m) => installed.includes(m) || installed.includes(`${m}:latest`));
         const pool = usable.length > 0 ? usable : installed;
-        const preferEmbedding = taskType === 'embeddings' ? pool.find((m) => m.includes('embed')) : undefined;
+        const preferEmbedding = taskType === 'embeddings' ? [...pool, ...installed].find((m) => m.includes('embed')) : undefined;
         return preferEmbedding ?? pool[0] ?? null;
       }
     }

@@ -93,6 +93,7 @@ export class ProviderServices {
     this.availability = new ProviderAvailability({ config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now });
     this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
     this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
+    deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success));
   }
 
   /** Plugs in usage and budgets (the ledger) once the service has them. */

@@ -96,7 +96,8 @@ export class Router {
     });
     const localFirst = (c: CostCandidate) => (c.provider === 'local' && health.get('local').status === 'up' && c.model !== null ? 0 : 1);
     const cost = (c: CostCandidate) => c.estimated_cost_usd ?? Number.POSITIVE_INFINITY;
-    ranking.sort((a, b) => Number(b.available) - Number(a.available) || localFirst(a) - localFirst(b) || cost(a) - cost(b));
+    // Unavailable providers keep the fallback order; only available ones are ranked.
+    ranking.sort((a, b) => Number(b.available) - Number(a.available) || (a.available ? localFirst(a) - localFirst(b) || cost(a) - cost(b) : 0));
     const best = ranking[0];
     if (!best?.available) {
       const reasons = ranking.map((c) => `${c.provider}: ${c.skip_reason ?? 'unavailable'} (${c.detail ?? ''})`).join('; ');

@@ -1,0 +1,56 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KeywayService } from '../../../src-main/core/service.js';
+import type { ProviderServiceOptions } from '../../../src-main/core/routing/provider-services.js';
+import type { ProviderId } from '../../../src-main/shared/providers.js';
+import { configFor, type Emulators } from '../../emulators/index.js';
+import { openTestService } from '../../support/service.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+export const CTX = { actor: 'test' } as const;
+
+/** A settable clock for circuit breakers, rate limits and "unused" advice. */
+export class TestClock {
+  #ms: number;
+  constructor(iso = '2026-11-28T12:00:00.000Z') {
+    this.#ms = Date.parse(iso);
+  }
+  now = (): Date => new Date(this.#ms);
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+export interface RoutingFixture {
+  service: KeywayService;
+  configPath: string;
+  clock: TestClock;
+  addKeys(...providers: ProviderId[]): Promise<void>;
+}
+
+/**
+ * A service whose routing_config.json is the seed's defaults with every provider pointed at the
+ * emulators, on a temp data dir with the file secret store.
+ */
+export function routingFixture(emu: Emulators, options: { config?: Record<string, unknown>; providers?: ProviderServiceOptions; clock?: TestClock } = {}): RoutingFixture {
+  const dir = tempDir('keyway-routing-');
+  const configPath = join(dir, 'routing_config.json');
+  const config = {
+    providers: configFor(emu),
+    routing: { code_generation: 'anthropic', code_review: 'anthropic', chat: 'anthropic', summarization: 'anthropic', analysis: 'openai', embeddings: 'local' },
+    fallback_order: ['anthropic', 'openai', 'google', 'local'],
+    budget: { enabled: true, daily_limit: 10, monthly_limit: 100, alert_threshold: 0.8 },
+    ...options.config,
+  };
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const clock = options.clock ?? new TestClock();
+  const service = openTestService({ configPath, now: clock.now, timeZone: 'UTC', providers: { timeoutMs: 2_000, ...options.providers } });
+  return {
+    service,
+    configPath,
+    clock,
+    addKeys: async (...providers) => {
+      for (const provider of providers) await service.addKey({ provider, api_key: emu.of(provider).key }, CTX);
+    },
+  };
+}
