@@ -5,6 +5,10 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerMcpConfigCommand } from './commands/mcp-config.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerTrackCommand } from './commands/track.js';
+import { registerUsageCommands } from './commands/usage.js';
+import { registerEstimateCommand } from './commands/estimate.js';
+import { registerBudgetCommands } from './commands/budget.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -30,5 +34,9 @@ export function buildProgram(io: CliIo): Command {
   registerServeCommand(program, io);
   registerMcpCommand(program, io);
   registerMcpConfigCommand(program, io);
+  registerTrackCommand(program, io);
+  registerUsageCommands(program, io);
+  registerEstimateCommand(program, io);
+  registerBudgetCommands(program, io);
   return program;
 }

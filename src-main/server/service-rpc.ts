@@ -28,6 +28,14 @@ export const SERVICE_RPC_METHODS = {
   importKeys: { context: true, pathArgs: [0] },
   auditEntries: { context: false },
   verifyAudit: { context: false },
+  trackRequest: { context: true },
+  getUsage: { context: false },
+  estimateCost: { context: false },
+  checkBudget: { context: false },
+  setBudget: { context: true },
+  reserveBudget: { context: false },
+  settleReservation: { context: false },
+  releaseReservation: { context: false },
 } as const satisfies Partial<Record<keyof KeywayService, RpcMethodSpec>>;
 
 export type ServiceRpcMethod = keyof typeof SERVICE_RPC_METHODS;

@@ -1,0 +1,68 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Option, type Command } from 'commander';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
+import type { UsageReport, UsageTotals } from '../../shared/usage.js';
+import { formatUsd } from '../../core/usage/money.js';
+import type { CliIo } from '../io.js';
+import { numberOption } from '../number-option.js';
+import { table } from '../table.js';
+
+export function registerUsageCommands(program: Command, io: CliIo): void {
+  const usage = program
+    .command('usage')
+    .description('show requests, tokens and costs (totals, per provider, per model, per day)')
+    .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
+    .option('--days <n>', 'how many local days back, including today', numberOption, 30)
+    .action(async (options: { provider?: ProviderId; days: number }) => {
+      const api = await io.api();
+      const report = await api.getUsage({ ...(options.provider ? { provider: options.provider } : {}), days: options.days });
+      io.print(report, formatReport);
+    });
+
+  usage
+    .command('export')
+    .description('export raw records for spreadsheets (records older than the retention period are gone; daily totals stay)')
+    .addOption(new Option('--format <format>', 'csv or json').choices(['csv', 'json']).default('csv'))
+    .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
+    .option('--days <n>', 'only the last N local days', numberOption)
+    .option('--output <file>', 'write to this file (0600) instead of standard output')
+    .action(async (options: { format: 'csv' | 'json'; provider?: ProviderId; days?: number; output?: string }) => {
+      const chunks = io.service().exportUsage({
+        format: options.format,
+        ...(options.provider ? { provider: options.provider } : {}),
+        ...(options.days === undefined ? {} : { days: options.days }),
+      });
+      if (options.output === undefined) {
+        for (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        return;
+      }
+      const file = createWriteStream(options.output, { mode: 0o600 });
+      for (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
+      file.end();
+      await once(file, 'finish');
+      io.err(`Wrote ${options.output}.`);
+    });
+}
+
+function formatReport(r: UsageReport): string {
+  const scope = r.provider ? `${r.provider}, ` : '';
+  const head = `Usage ${scope}${r.from_day} to ${r.to_day} (${r.days} day${r.days === 1 ? '' : 's'}, ${r.time_zone})`;
+  if (r.totals.requests === 0) return `${head}: no requests recorded.`;
+  const row = (name: string, t: UsageTotals) => [
+    name,
+    String(t.requests),
+    String(t.failures),
+    String(t.input_tokens),
+    String(t.output_tokens),
+    formatUsd(t.cost_usd) + (t.unpriced_requests > 0 ? ` (+${t.unpriced_requests} unpriced)` : ''),
+  ];
+  const headers = ['', 'REQUESTS', 'FAILED', 'INPUT', 'OUTPUT', 'COST'];
+  return [
+    head,
+    '',
+    table(headers, [...r.by_provider.map((p) => row(p.provider, p)), row('total', r.totals)]),
+    '',
+    table(['MODEL', ...headers.slice(1)], r.by_model.map((m) => row(`${m.provider}/${m.model}`, m))),
+  ].join('\n');
+}
