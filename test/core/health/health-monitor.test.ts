@@ -1,0 +1,90 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nextPingDelay } from '../../../src-main/core/health/health-monitor.js';
+import type { KeywayService } from '../../../src-main/core/service.js';
+import type { ServiceEventMap } from '../../../src-main/shared/events.js';
+import { startEmulators, type Emulators } from '../../emulators/index.js';
+import { routingFixture } from '../routing/routing-fixture.js';
+
+let emu: Emulators;
+const open: KeywayService[] = [];
+beforeAll(async () => {
+  emu = await startEmulators();
+});
+afterAll(() => emu.stop());
+afterEach(async () => {
+  while (open.length > 0) open.pop()?.close();
+  await emu.ollama.set('ok');
+  emu.ollama.requests.length = 0;
+  emu.ollama.models = ['llama3.2:latest', 'codellama:7b', 'nomic-embed-text:latest'];
+});
+
+function service(providers = {}): KeywayService {
+  const f = routingFixture(emu, { providers });
+  open.push(f.service);
+  return f.service;
+}
+
+/** Resolves with the next provider.status event for local that has the given status. */
+function nextStatus(s: KeywayService, status: ServiceEventMap['provider.status']['status']): Promise<ServiceEventMap['provider.status']> {
+  return new Promise((resolve) => {
+    const off = s.events.on('provider.status', (event) => {
+      if (event.provider === 'local' && event.status === status) {
+        off();
+        resolve(event);
+      }
+    });
+  });
+}
+
+describe('Ollama health', () => {
+  it('a ping records Ollama up with its installed models, which become the local provider models', async () => {
+    const s = service();
+    emu.ollama.models = ['mistral:latest', 'codellama:7b'];
+    const health = await s.providers.checkLocal();
+    expect(health).toMatchObject({ status: 'up', models: ['mistral:latest', 'codellama:7b'] });
+    expect(health.detail).toContain('Ollama 0.5.7');
+    expect(emu.ollama.requests.map((r) => r.path)).toEqual(['/api/version', '/api/tags']);
+    expect(s.getProviderStats({ provider: 'local' }).providers[0]?.health.models).toEqual(['mistral:latest', 'codellama:7b']);
+  });
+
+  it('reports down when Ollama refuses connections and degraded when it answers 500', async () => {
+    const s = service();
+    await emu.ollama.set('down');
+    expect((await s.providers.checkLocal()).status).toBe('down');
+    await emu.ollama.set('server_error');
+    expect((await s.providers.checkLocal()).status).toBe('degraded');
+  });
+
+  it('the background loop notices Ollama going down and coming back, announcing each change', async () => {
+    const s = service({ pingIntervalMs: 20, maxBackoffMs: 80 });
+    const up = nextStatus(s, 'up');
+    s.startBackgroundTasks();
+    expect(await up).toMatchObject({ previous: 'unknown' });
+    const down = nextStatus(s, 'down');
+    await emu.ollama.set('down');
+    expect(await down).toMatchObject({ previous: 'up', detail: expect.stringContaining('connection refused') as string });
+    const back = nextStatus(s, 'up');
+    await emu.ollama.set('ok');
+    expect(await back).toMatchObject({ previous: 'down' });
+    expect(s.routeRequest({ task_type: 'embeddings' }).provider).toBe('local');
+  });
+
+  it('one-shot use never pings: no background timers start without startBackgroundTasks', async () => {
+    const s = service({ pingIntervalMs: 1 });
+    s.routeRequest({ task_type: 'embeddings' });
+    s.getProviderStats();
+    await s.providers.checkLocal();
+    expect(emu.ollama.requests).toHaveLength(2);
+  });
+
+  it.each([
+    [0, 30_000],
+    [1, 60_000],
+    [2, 120_000],
+    [3, 240_000],
+    [4, 300_000],
+    [50, 300_000],
+  ])('after %i consecutive failures the next ping waits %i ms (30 s interval, 5 min cap)', (failures, delay) => {
+    expect(nextPingDelay(failures, 30_000, 300_000)).toBe(delay);
+  });
+});
