@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppSettingsPatchSchema, type AppSettingsView } from './app-settings.js';
 import type { AuditEntry } from './audit.js';
-import type { RoutingConfig } from './config.js';
+import { SetBudgetInputSchema, type BudgetStatus } from './budget.js';
+import { UpdateProviderConfigInputSchema, type RoutingConfig, type UpdateProviderConfigResult } from './config.js';
 import type { DashboardSnapshot } from './dashboard.js';
 import type { ErrorInfo } from './errors.js';
 import type { ServiceEventName } from './events.js';
@@ -15,6 +16,10 @@ import {
   type RemoveKeyResult,
   type RotateKeyResult,
 } from './keys.js';
+import { ProviderStatsInputSchema, type ProviderStatsResult } from './provider-stats.js';
+import { RoutingRecommendationsInputSchema, type RoutingRecommendations } from './routing.js';
+import { GetUsageInputSchema, type UsageReport } from './usage.js';
+import { ValidateKeyInputSchema, type KeyValidationResult } from './validation.js';
 
 const NoInputSchema = z.object({}).strict();
 
@@ -33,6 +38,13 @@ export const API_INPUTS = {
   'keys.add': AddKeyInputSchema,
   'keys.rotate': RotateKeyInputSchema,
   'keys.remove': KeyRefSchema,
+  'keys.validate': ValidateKeyInputSchema,
+  'usage.get': GetUsageInputSchema,
+  'budget.check': NoInputSchema,
+  'budget.set': SetBudgetInputSchema,
+  'providers.stats': ProviderStatsInputSchema,
+  'providers.update': UpdateProviderConfigInputSchema,
+  'routing.recommendations': RoutingRecommendationsInputSchema,
   'settings.get': NoInputSchema,
   'settings.update': AppSettingsPatchSchema,
   'config.get': NoInputSchema,
@@ -46,6 +58,13 @@ export interface ApiResults {
   'keys.add': AddKeyResult;
   'keys.rotate': RotateKeyResult;
   'keys.remove': RemoveKeyResult;
+  'keys.validate': KeyValidationResult;
+  'usage.get': UsageReport;
+  'budget.check': BudgetStatus;
+  'budget.set': BudgetStatus;
+  'providers.stats': ProviderStatsResult;
+  'providers.update': UpdateProviderConfigResult;
+  'routing.recommendations': RoutingRecommendations;
   'settings.get': AppSettingsView;
   'settings.update': AppSettingsView;
   'config.get': RoutingConfig;

@@ -1,9 +1,9 @@
+import type { BudgetLevel } from './budget.js';
+import type { HealthStatus } from './provider-stats.js';
 import type { ProviderId } from './providers.js';
 
-/** Where a spend stands against its limit: `warning` from the alert threshold, `exceeded` at the limit. */
-export type BudgetLevel = 'ok' | 'warning' | 'exceeded';
-
-export type ProviderHealth = 'up' | 'degraded' | 'down' | 'unknown';
+export type { BudgetLevel };
+export type ProviderHealth = HealthStatus;
 
 /** One spend against one limit, in US dollars (rounded to the micro-dollar at the edge). */
 export interface SpendGauge {

@@ -1,43 +1,147 @@
 import { useState } from 'react';
 import type { AppSettingsPatch, AppSettingsView } from '../../src-main/shared/app-settings.js';
+import type { BudgetConfig } from '../../src-main/shared/config.js';
+import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
 import { formatUsd } from '../../src-main/shared/format.js';
 import { useAction, useApi } from '../api/context.js';
 
 /** Budget limits and app settings; the data directory is shown read-only. */
 export function Budget(): React.JSX.Element {
   const config = useApi('config.get', {});
+  const status = useApi('budget.check', {});
   const settings = useApi('settings.get', {});
-  const budget = config.data?.budget;
   return (
     <div className="budget">
-      <section aria-labelledby="budget-title" className="card">
-        <h2 id="budget-title">Budget</h2>
-        {config.error && <p className="error" role="alert">{config.error}</p>}
-        {budget && (
-          <dl className="facts" data-testid="budget-facts">
-            <dt>Budgets</dt>
-            <dd>{budget.enabled ? 'on' : 'off'}</dd>
-            <dt>Daily limit</dt>
-            <dd>{formatUsd(budget.daily_limit)}</dd>
-            <dt>Monthly limit</dt>
-            <dd>{formatUsd(budget.monthly_limit)}</dd>
-            <dt>Alert at</dt>
-            <dd>{Math.round(budget.alert_threshold * 100)}% of a limit</dd>
-            {Object.entries(budget.per_provider ?? {}).map(([provider, limits]) => (
-              <div key={provider} className="fact-row">
-                <dt>{provider}</dt>
-                <dd>
-                  {limits?.daily_limit !== undefined ? `${formatUsd(limits.daily_limit)}/day ` : ''}
-                  {limits?.monthly_limit !== undefined ? `${formatUsd(limits.monthly_limit)}/month` : ''}
-                </dd>
-              </div>
-            ))}
-          </dl>
-        )}
-      </section>
+      {config.error && <p className="error" role="alert">{config.error}</p>}
+      {config.data && <BudgetForm key={JSON.stringify(config.data.budget)} budget={config.data.budget} />}
+      {status.data && status.data.periods.length > 0 && (
+        <section aria-labelledby="periods-title" className="card">
+          <h2 id="periods-title">Limits in force</h2>
+          <table className="compact" data-testid="budget-periods">
+            <thead>
+              <tr>
+                <th scope="col">Limit</th>
+                <th scope="col" className="num">Spent</th>
+                <th scope="col" className="num">Limit</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.data.periods.map((p) => (
+                <tr key={`${p.period}-${p.provider ?? 'all'}`}>
+                  <th scope="row">
+                    {p.provider ?? 'all providers'}, {p.period}
+                  </th>
+                  <td className="num">{formatUsd(p.spent_usd)}</td>
+                  <td className="num">{formatUsd(p.limit_usd)}</td>
+                  <td className={`level-${p.status}`}>{p.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
       {settings.error && <p className="error" role="alert">{settings.error}</p>}
       {settings.data && <AppSettingsForm current={settings.data} />}
     </div>
+  );
+}
+
+function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
+  const act = useAction();
+  const [enabled, setEnabled] = useState(budget.enabled);
+  const [daily, setDaily] = useState(String(budget.daily_limit));
+  const [monthly, setMonthly] = useState(String(budget.monthly_limit));
+  const [threshold, setThreshold] = useState(String(Math.round(budget.alert_threshold * 100)));
+  const [provider, setProvider] = useState<ProviderId>('anthropic');
+  const limits = budget.per_provider?.[provider];
+  const [pDaily, setPDaily] = useState(limits?.daily_limit !== undefined ? String(limits.daily_limit) : '');
+  const [pMonthly, setPMonthly] = useState(limits?.monthly_limit !== undefined ? String(limits.monthly_limit) : '');
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = (input: Parameters<typeof act<'budget.set'>>[1]): void => {
+    setMessage(null);
+    act('budget.set', input).then(
+      () => setMessage({ ok: true, text: 'Saved.' }),
+      (err: unknown) => setMessage({ ok: false, text: err instanceof Error ? err.message : 'Saving failed.' }),
+    );
+  };
+  const num = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
+  return (
+    <section aria-labelledby="budget-title" className="card">
+      <h2 id="budget-title">Budget</h2>
+      <form
+        className="budget-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          run({ enabled, daily_limit: num(daily), monthly_limit: num(monthly), alert_threshold: num(threshold) / 100 });
+        }}
+      >
+        <label className="check full">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enforce budgets
+        </label>
+        <div>
+          <label htmlFor="daily-limit">Daily limit (USD)</label>
+          <input id="daily-limit" type="number" min={0} step="0.01" value={daily} onChange={(e) => setDaily(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="monthly-limit">Monthly limit (USD)</label>
+          <input id="monthly-limit" type="number" min={0} step="0.01" value={monthly} onChange={(e) => setMonthly(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="threshold">Alert at (% of a limit)</label>
+          <input id="threshold" type="number" min={1} max={100} value={threshold} onChange={(e) => setThreshold(e.target.value)} />
+        </div>
+        <div className="row-actions full">
+          <button type="submit" className="primary">
+            Save budget
+          </button>
+        </div>
+      </form>
+      <form
+        className="budget-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          run({ provider, ...(pDaily.trim() !== '' ? { daily_limit: num(pDaily) } : {}), ...(pMonthly.trim() !== '' ? { monthly_limit: num(pMonthly) } : {}) });
+        }}
+      >
+        <h3 className="full">Per provider</h3>
+        <div className="full">
+          <label htmlFor="pp-provider">Provider</label>
+          <select
+            id="pp-provider"
+            value={provider}
+            onChange={(e) => {
+              const next = e.target.value as ProviderId;
+              setProvider(next);
+              setPDaily(budget.per_provider?.[next]?.daily_limit?.toString() ?? '');
+              setPMonthly(budget.per_provider?.[next]?.monthly_limit?.toString() ?? '');
+            }}
+          >
+            {PROVIDER_IDS.filter((p) => p !== 'local').map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="pp-daily">Daily limit (USD)</label>
+          <input id="pp-daily" type="number" min={0} step="0.01" value={pDaily} onChange={(e) => setPDaily(e.target.value)} />
+        </div>
+        <div>
+          <label htmlFor="pp-monthly">Monthly limit (USD)</label>
+          <input id="pp-monthly" type="number" min={0} step="0.01" value={pMonthly} onChange={(e) => setPMonthly(e.target.value)} />
+        </div>
+        <div className="row-actions full">
+          <button type="submit">Save {provider} limits</button>
+        </div>
+      </form>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-text' : 'error'}>
+          {message.text}
+        </p>
+      )}
+    </section>
   );
 }
 

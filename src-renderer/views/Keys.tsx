@@ -64,6 +64,17 @@ function KeyRow({ record }: { record: KeyRecord }): React.JSX.Element {
       {message && <p className="muted" role="status">{message}</p>}
       {mode === 'idle' && (
         <div className="row-actions">
+          <button
+            onClick={() => {
+              setMessage('Checking with the provider…');
+              act('keys.validate', ref).then(
+                (result) => setMessage(`${result.ok ? 'OK' : 'Failed'}: ${result.detail}`),
+                (err: unknown) => setMessage(err instanceof Error ? err.message : 'Validation failed.'),
+              );
+            }}
+          >
+            Validate
+          </button>
           <button onClick={() => setMode('rotate')}>Rotate</button>
           <button className="danger" onClick={() => setMode('remove')}>
             Remove

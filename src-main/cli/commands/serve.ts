@@ -1,5 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_HTTP_PORT, startKeywayServer } from '../../server/keyway-server.js';
+import { apiRoutes } from '../../http/api-routes.js';
+import { staticUiRoutes } from '../../http/static-ui.js';
 import type { CliIo } from '../io.js';
 
 /** --port, then KEYWAY_PORT, then the default; 0 picks any free port. */
@@ -18,8 +20,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         service: io.service(),
         port: resolvePort(options.port, io.env),
         log: (line) => io.err(`keyway: ${line}`),
+        publicRoutes: staticUiRoutes(),
+        protectedRoutes: apiRoutes(io.service()),
       });
-      io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\nPress Ctrl+C to stop.`);
+      io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           io.err(`keyway: ${signal}, shutting down`);
