@@ -1,0 +1,126 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KeywayService } from '../../../src-main/core/service.js';
+import type { ServiceEventMap } from '../../../src-main/shared/events.js';
+import { canaryKey } from '../../support/canary.js';
+import { openTestService } from '../../support/service.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const CTX = { actor: 'test' } as const;
+const open: KeywayService[] = [];
+afterEach(() => {
+  while (open.length > 0) open.pop()?.close();
+});
+
+/** The README example from the original seed, byte for byte in structure: only anthropic under providers. */
+const SEED_CONFIG = {
+  providers: { anthropic: { enabled: true, models: ['claude-3-5-sonnet-20241022'], rate_limit: 100 } },
+  routing: { code_generation: 'anthropic', embeddings: 'local', analysis: 'openai' },
+  fallback_order: ['anthropic', 'openai', 'google', 'local'],
+  budget: { enabled: true, daily_limit: 10.0, monthly_limit: 100.0, alert_threshold: 0.8 },
+};
+
+function withConfig(config: unknown): { service: KeywayService; path: string } {
+  const path = join(tempDir('keyway-cfg-'), 'routing_config.json');
+  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
+  const service = openTestService({ configPath: path, providers: { configDebounceMs: 20 } });
+  open.push(service);
+  return { service, path };
+}
+
+/** Replaces the file the way editors and atomic writers do: a new file renamed over the old one. */
+function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.new`, text);
+  renameSync(`${path}.new`, path);
+}
+
+function nextConfigChange(service: KeywayService): Promise<ServiceEventMap['config.changed']> {
+  return new Promise((resolve) => {
+    const off = service.events.on('config.changed', (event) => {
+      off();
+      resolve(event);
+    });
+  });
+}
+
+describe('routing_config.json', () => {
+  it('uses a config written for the original seed unchanged (--config / KEYWAY_CONFIG)', async () => {
+    const { service, path } = withConfig(SEED_CONFIG);
+    const before = readFileSync(path, 'utf8');
+    await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
+    expect(service.routeRequest({ task_type: 'code_generation' })).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022' });
+    expect(service.getProviderStats().providers.map((p) => p.enabled)).toEqual([true, true, true, true]);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
+  it('applies an edit without a restart when the file is replaced by rename', async () => {
+    const { service, path } = withConfig(SEED_CONFIG);
+    await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
+    await service.addKey({ provider: 'openai', api_key: canaryKey('openai') }, CTX);
+    service.startBackgroundTasks();
+    expect(service.routeRequest({ task_type: 'chat' }).known_task_type).toBe(false);
+    const changed = nextConfigChange(service);
+    replaceFile(path, JSON.stringify({ ...SEED_CONFIG, routing: { ...SEED_CONFIG.routing, chat: 'openai' } }));
+    expect(await changed).toEqual({ path, ok: true, error: null });
+    expect(service.routeRequest({ task_type: 'chat' })).toMatchObject({ provider: 'openai', known_task_type: true });
+    expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.reload', outcome: 'ok' });
+  });
+
+  it.each([
+    ['invalid JSON', '{ "providers": ', 'not valid JSON'],
+    ['a misspelt provider', JSON.stringify({ ...SEED_CONFIG, providers: { antropic: { enabled: true } } }), 'providers: unknown provider "antropic"; expected one of anthropic, openai, google, local'],
+    ['a wrong type', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { rate_limit: 'fast' } } }), 'providers.openai.rate_limit'],
+    ['an unknown routing target', JSON.stringify({ ...SEED_CONFIG, routing: { chat: 'gpt' } }), 'routing.chat'],
+  ])('reports an edit with %s (audit entry and event naming the file and field) and keeps the last good config', async (_what, text, expected) => {
+    const { service, path } = withConfig(SEED_CONFIG);
+    await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
+    service.startBackgroundTasks();
+    const changed = nextConfigChange(service);
+    replaceFile(path, text);
+    const event = await changed;
+    expect(event.ok).toBe(false);
+    expect(event.error).toContain(path);
+    expect(event.error).toContain(expected);
+    expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.reload', outcome: 'error', error_code: 'config_invalid' });
+    expect(service.routeRequest({ task_type: 'code_generation' }).provider).toBe('anthropic');
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});
+
+describe('updateProviderConfig', () => {
+  it('changes only the given fields, keeps unknown fields, and audits the change', async () => {
+    const { service, path } = withConfig({ ...SEED_CONFIG, my_notes: 'keep me', providers: { anthropic: { ...SEED_CONFIG.providers.anthropic, team: 'infra' } } });
+    const changed = nextConfigChange(service);
+    const result = await service.updateProviderConfig('anthropic', { rate_limit: 20, base_url: 'http://127.0.0.1:9/proxy' }, CTX);
+    expect(result.config).toMatchObject({ enabled: true, rate_limit: 20, base_url: 'http://127.0.0.1:9/proxy', team: 'infra' });
+    expect(await changed).toMatchObject({ ok: true });
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(raw.my_notes).toBe('keep me');
+    expect(raw.providers).toMatchObject({ anthropic: { team: 'infra', rate_limit: 20, models: ['claude-3-5-sonnet-20241022'] } });
+    expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.update_provider', provider: 'anthropic', outcome: 'ok', detail: 'rate_limit,base_url' });
+    await service.updateProviderConfig('anthropic', { base_url: null }, CTX);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { providers: { anthropic: Record<string, unknown> } }).providers.anthropic).not.toHaveProperty('base_url');
+  });
+
+  it('adds a block for a provider the file did not list', async () => {
+    const { service } = withConfig(SEED_CONFIG);
+    const result = await service.updateProviderConfig('google', { enabled: false }, CTX);
+    expect(result.config).toMatchObject({ enabled: false });
+    expect(service.getProviderStats({ provider: 'google' }).providers[0]?.enabled).toBe(false);
+  });
+
+  it.each([
+    [{ rate_limit: 0 }, 'rate_limit'],
+    [{ rate_limit: 1.5 }, 'rate_limit'],
+    [{ base_url: 'ftp://example.com' }, 'base_url'],
+    [{ models: [''] }, 'models'],
+    [{ enabled: 'no' }, 'enabled'],
+    [{ colour: 'red' }, 'colour'],
+  ])('refuses %j naming %s and leaves the file as it was', async (patch, field) => {
+    const { service, path } = withConfig(SEED_CONFIG);
+    const before = readFileSync(path, 'utf8');
+    await expect(service.updateProviderConfig('anthropic', patch as never, CTX)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining(field) as string });
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+});
