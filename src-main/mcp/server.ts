@@ -1,5 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps, McpLogLevel } from './deps.js';
+import { registerPrompts } from './prompts/index.js';
+import { registerResources } from './resources/index.js';
 import { registerTools } from './tools/index.js';
 
 export interface McpConnection {
@@ -23,6 +25,8 @@ export function createMcpServer(deps: McpDeps): McpConnection {
   const cleanups: Array<() => void> = [];
   const connection: McpDeps = { ...deps, log: (line, level = 'info') => log(server, deps, line, level) };
   registerTools(server, connection);
+  cleanups.push(registerResources(server, connection));
+  registerPrompts(server, connection);
   return {
     server,
     cleanup: () => {

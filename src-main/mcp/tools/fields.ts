@@ -17,3 +17,13 @@ export const secretParam = (what: string) =>
     `${what} itself. Only if the user pasted it on purpose; prefer env_var, which keeps the secret out of the conversation and the model context.`,
   );
 export const tokensParam = (what: string) => z.number().int().min(0).max(100_000_000).describe(what);
+export const taskTypeParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'task_type must be snake_case, e.g. code_generation')
+  .describe('Kind of work: code_generation, code_review, chat, analysis, data_extraction, embeddings, or another snake_case name.');
+export const modelParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .optional()
+  .describe('Model id, e.g. claude-3-5-sonnet-20241022. Default: the provider\'s default model.');

@@ -1,0 +1,20 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpDeps } from '../deps.js';
+import { BestForCostOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { taskTypeParam, tokensParam } from './fields.js';
+
+export function registerGetBestProviderForCostTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'get_best_provider_for_cost',
+    {
+      title: 'Find the cheapest provider',
+      description:
+        'Rank the usable providers by estimated cost for a request of this size (optionally for a task type). Returns the cheapest usable one and the full ranking, with the reason for each unusable one.',
+      inputSchema: { input_tokens: tokensParam('Input (prompt) tokens.'), output_tokens: tokensParam('Expected output tokens.'), task_type: taskTypeParam.optional() },
+      outputSchema: BestForCostOutput,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) => toolResult(deps, 'get_best_provider_for_cost', args, () => deps.service.getBestProviderForCost(args)),
+  );
+}

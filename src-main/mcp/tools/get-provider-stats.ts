@@ -1,0 +1,20 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpDeps } from '../deps.js';
+import { ProviderStatsOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { providerParam } from './fields.js';
+
+export function registerGetProviderStatsTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'get_provider_stats',
+    {
+      title: 'Get provider statistics',
+      description:
+        'Per provider (or one): enabled, models, keys (masked) and their validation, health and circuit state, request counts, success rate, latency p50/p95, cost today and this month.',
+      inputSchema: { provider: providerParam.optional() },
+      outputSchema: ProviderStatsOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => toolResult(deps, 'get_provider_stats', args, () => deps.service.getProviderStats(args)),
+  );
+}

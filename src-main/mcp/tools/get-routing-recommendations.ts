@@ -1,0 +1,20 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpDeps } from '../deps.js';
+import { RecommendationsOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { taskTypeParam } from './fields.js';
+
+export function registerGetRoutingRecommendationsTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'get_routing_recommendations',
+    {
+      title: 'Get routing recommendations',
+      description:
+        'Advice on routing: for each task type (or one), what route_request would pick now and cheaper alternatives with the cost per 1,000 requests, plus warnings such as failing providers, unvalidated keys or budget pressure.',
+      inputSchema: { task_type: taskTypeParam.optional() },
+      outputSchema: RecommendationsOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => toolResult(deps, 'get_routing_recommendations', args, () => deps.service.getRoutingRecommendations(args)),
+  );
+}

@@ -1,0 +1,21 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { McpDeps } from '../deps.js';
+import { mcpCallContext } from '../call-context.js';
+import { ValidateAllKeysOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+
+export function registerValidateAllKeysTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'validate_all_keys',
+    {
+      title: 'Validate all API keys',
+      description:
+        'Check every stored key (format, then unless offline=true a live request to each provider). Returns one result per key plus counts of valid and failed keys.',
+      inputSchema: { offline: z.boolean().optional().describe('true: format checks only, no network calls. Default false.') },
+      outputSchema: ValidateAllKeysOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    (args, extra) => toolResult(deps, 'validate_all_keys', args, () => deps.service.validateAllKeys({ offline: args.offline }, mcpCallContext(server, extra._meta))),
+  );
+}

@@ -1,0 +1,22 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { McpDeps } from '../deps.js';
+import { mcpCallContext } from '../call-context.js';
+import { KeyValidationOutput } from '../output-schemas.js';
+import { toolResult } from '../tool-result.js';
+import { labelParam, providerParam } from './fields.js';
+
+export function registerValidateKeyTool(server: McpServer, deps: McpDeps): void {
+  server.registerTool(
+    'validate_key',
+    {
+      title: 'Validate an API key',
+      description:
+        'Check one stored key: its format, then (unless offline=true) one authenticated request to the provider. Stores and returns the outcome (valid, invalid, rate_limited, unreachable, ...) with what to do next. Never returns the key.',
+      inputSchema: { provider: providerParam, label: labelParam, offline: z.boolean().optional().describe('true: format check only, no network call. Default false.') },
+      outputSchema: KeyValidationOutput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+    },
+    (args, extra) => toolResult(deps, 'validate_key', args, () => deps.service.validateKey(args.provider, args.label, { offline: args.offline }, mcpCallContext(server, extra._meta))),
+  );
+}
