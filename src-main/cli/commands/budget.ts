@@ -1,4 +1,5 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { KeywayError } from '../../core/errors.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import type { BudgetStatus } from '../../shared/budget.js';
 import { formatUsd } from '../../core/usage/money.js';
@@ -37,7 +38,7 @@ export function registerBudgetCommands(program: Command, io: CliIo): void {
     .option('--disable', 'turn budgets off')
     .addHelpText('after', '\nExamples:\n  keyway budget set --daily 10 --monthly 100 --threshold 0.8\n  keyway budget set --provider openai --monthly 25')
     .action(async (options: SetOptions) => {
-      if (options.enable && options.disable) throw new InvalidArgumentError('give --enable or --disable, not both.');
+      if (options.enable && options.disable) throw new KeywayError('invalid_input', 'Give --enable or --disable, not both.');
       const api = await io.api();
       const status = await api.setBudget(
         {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ProviderId } from '../../shared/providers.js';
 import type { CostEstimate, TokenCount } from '../../shared/usage.js';
 import { KeywayError, isErrnoException } from '../../core/errors.js';
@@ -31,7 +31,7 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  keyway estimate anthropic --input 5000 --output 2000\n  keyway estimate openai --model gpt-4o --text prompt.md --output 500')
     .action(async (provider: ProviderId, options: EstimateOptions) => {
       if ((options.input === undefined) === (options.text === undefined)) {
-        throw new InvalidArgumentError('give exactly one of --input N or --text FILE.');
+        throw new KeywayError('invalid_input', 'Give exactly one of --input N or --text FILE.');
       }
       let count: TokenCount | null = null;
       let input = options.input ?? 0;

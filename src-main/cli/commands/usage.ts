@@ -13,10 +13,10 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .command('usage')
     .description('show requests, tokens and costs (totals, per provider, per model, per day)')
     .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
-    .option('--days <n>', 'how many local days back, including today', numberOption, 30)
-    .action(async (options: { provider?: ProviderId; days: number }) => {
+    .option('--days <n>', 'how many local days back, including today (default 30)', numberOption)
+    .action(async (options: { provider?: ProviderId; days?: number }) => {
       const api = await io.api();
-      const report = await api.getUsage({ ...(options.provider ? { provider: options.provider } : {}), days: options.days });
+      const report = await api.getUsage({ ...(options.provider ? { provider: options.provider } : {}), ...(options.days === undefined ? {} : { days: options.days }) });
       io.print(report, formatReport);
     });
 
@@ -27,7 +27,9 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
     .option('--days <n>', 'only the last N local days', numberOption)
     .option('--output <file>', 'write to this file (0600) instead of standard output')
-    .action(async (options: { format: 'csv' | 'json'; provider?: ProviderId; days?: number; output?: string }) => {
+    .action(async (_options: unknown, command: Command) => {
+      // --provider/--days may be parsed by the parent `usage` command, so read both levels.
+      const options = command.optsWithGlobals<{ format: 'csv' | 'json'; provider?: ProviderId; days?: number; output?: string }>();
       const chunks = io.service().exportUsage({
         format: options.format,
         ...(options.provider ? { provider: options.provider } : {}),

@@ -1,0 +1,104 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runKeyway } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+function cli(dataDir: string) {
+  return (...args: string[]) => runKeyway(['--data-dir', dataDir, ...args], { env: { KEYWAY_TZ: 'UTC', KEYWAY_SECRET_STORE: 'file' } });
+}
+
+describe('keyway track / usage / estimate / budget', () => {
+  it('tracks the seed example and shows it in usage with cost $0.0105', async () => {
+    const keyway = cli(tempDir());
+    const tracked = await keyway('track', 'anthropic', '--input', '1000', '--output', '500', '--model', 'claude-3-5-sonnet-20241022');
+    expect(tracked).toMatchObject({ code: 0, stderr: '' });
+    expect(tracked.stdout).toMatch(/Tracked #1: anthropic claude-3-5-sonnet-20241022, 1000 in \/ 500 out, \$0\.0105\./);
+    const usage = await keyway('usage', '--provider', 'anthropic', '--json');
+    expect(usage.code).toBe(0);
+    const report = JSON.parse(usage.stdout) as { totals: { requests: number; cost_usd: number } };
+    expect(report.totals).toMatchObject({ requests: 1, cost_usd: 0.0105 });
+    const human = await keyway('usage');
+    expect(human.stdout).toMatch(/anthropic\/claude-3-5-sonnet-20241022\s+1\s+0\s+1000\s+500\s+\$0\.0105/);
+  });
+
+  it('estimates the seed example: anthropic 5000 in / 2000 out is $0.045', async () => {
+    const result = await cli(tempDir())('estimate', 'anthropic', '--input', '5000', '--output', '2000', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet', cost_usd: 0.045 });
+  });
+
+  it('counts a file with a real tokenizer and says whether the count is exact for the provider', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'prompt.txt');
+    writeFileSync(file, 'The quick brown fox jumps over the lazy dog.');
+    const keyway = cli(dir);
+    const openai = await keyway('estimate', 'openai', '--text', file, '--json');
+    expect(openai.code).toBe(0);
+    expect(JSON.parse(openai.stdout)).toMatchObject({ input_tokens: 10, token_count: { tokens: 10, exact: true, tokenizer: 'cl100k_base' } });
+    const anthropic = await keyway('estimate', 'anthropic', '--text', file);
+    expect(anthropic.stdout).toMatch(/Input tokens: 10 \(approximate: anthropic does not publish its tokenizer/);
+  });
+
+  it.each([
+    ['negative tokens', ['track', 'openai', '--input', '-5', '--output', '1'], /input_tokens must be 0 or more/],
+    ['fractional tokens', ['track', 'openai', '--input', '2.5', '--output', '1'], /input_tokens must be a whole number/],
+    ['absurd token counts', ['track', 'google', '--input', '10000001', '--output', '1'], /over 10,000,000 tokens/],
+    ['an estimate with both --input and --text', ['estimate', 'openai', '--input', '5', '--text', 'x'], /Give exactly one of --input N or --text FILE/],
+  ])('refuses %s, exits non-zero and records nothing', async (_name, args, message) => {
+    const dir = tempDir();
+    const keyway = cli(dir);
+    const result = await keyway(...args);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    const usage = JSON.parse((await keyway('usage', '--json')).stdout) as { totals: { requests: number } };
+    expect(usage.totals.requests).toBe(0);
+  });
+
+  it.each([
+    ['an unknown provider', ['track', 'azure', '--input', '1', '--output', '1']],
+    ['a non-numeric token count', ['track', 'openai', '--input', 'lots', '--output', '1']],
+  ])('rejects %s as a usage error (exit 2)', async (_name, args) => {
+    const result = await cli(tempDir())(...args);
+    expect(result.code).toBe(2);
+  });
+
+  it('sets the budget, shows it, and reports an exceeded daily limit', async () => {
+    const keyway = cli(tempDir());
+    const set = await keyway('budget', 'set', '--daily', '0.01', '--monthly', '50', '--threshold', '0.5');
+    expect(set.code).toBe(0);
+    await keyway('track', 'openai', '--input', '2000', '--output', '0');
+    const status = JSON.parse((await keyway('budget', '--json')).stdout) as { status: string; periods: Array<{ period: string; limit_usd: number; spent_usd: number }> };
+    expect(status.status).toBe('exceeded');
+    expect(status.periods[0]).toMatchObject({ period: 'daily', limit_usd: 0.01, spent_usd: 0.02 });
+    expect(status.periods[1]).toMatchObject({ period: 'monthly', limit_usd: 50 });
+    const human = await keyway('budget');
+    expect(human.stdout).toMatch(/Budget: EXCEEDED/);
+    expect(human.stdout).toMatch(/! Daily budget exceeded: \$0\.02 of \$0\.01/);
+    const audit = await keyway('audit', '--json');
+    expect((JSON.parse(audit.stdout) as { entries: Array<{ action: string }> }).entries.map((e) => e.action)).toEqual(['budget.set', 'budget.alert', 'budget.alert']);
+  });
+
+  it('refuses an invalid budget with a message naming the field', async () => {
+    const result = await cli(tempDir())('budget', 'set', '--threshold', '80');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/alert_threshold: alert_threshold must be at most 1/);
+  });
+
+  it('exports records as CSV to an owner-only file and as JSON on stdout', async () => {
+    const dir = tempDir();
+    const keyway = cli(dir);
+    await keyway('track', 'openai', '--input', '1000', '--output', '100', '--model', 'gpt-4', '--latency', '250', '--task', 'analysis');
+    await keyway('track', 'local', '--input', '10', '--output', '10', '--failed');
+    const out = join(dir, 'usage.csv');
+    const exported = await keyway('usage', 'export', '--format', 'csv', '--output', out);
+    expect(exported.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cost_usd,success,latency_ms,task_type,key_label,client');
+    expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0\.036,true,250,analysis,,cli$/);
+    expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,false,,,,cli$/);
+    const json = await keyway('usage', 'export', '--format', 'json', '--provider', 'local');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 2, provider: 'local', success: false })]);
+  });
+});
