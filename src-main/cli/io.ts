@@ -9,7 +9,7 @@ export class CliIo {
   json = false;
   exitCode: number | undefined;
   #service: KeywayService | undefined;
-  #serviceOptions: { dataDir?: string; store?: string } = {};
+  #serviceOptions: { dataDir?: string; store?: string; configPath?: string } = {};
   #api: Promise<ServiceApi> | undefined;
   #remote: RemoteServiceApi | undefined;
 
@@ -20,8 +20,8 @@ export class CliIo {
     readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  configure(options: { dataDir?: string; store?: string; json?: boolean }): void {
-    this.#serviceOptions = { dataDir: options.dataDir, store: options.store };
+  configure(options: { dataDir?: string; store?: string; json?: boolean; config?: string }): void {
+    this.#serviceOptions = { dataDir: options.dataDir, store: options.store, configPath: options.config };
     this.json = options.json ?? false;
   }
 
@@ -36,7 +36,8 @@ export class CliIo {
    */
   api(): Promise<ServiceApi> {
     this.#api ??= (async () => {
-      const running = this.#service ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
+      // --config names a file for this invocation, so it never goes to a running service's config.
+      const running = this.#service || this.#serviceOptions.configPath ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
       if (!running) return localServiceApi(this.service());
       this.#remote = await connectServiceApi(running.socket, { env: this.env, cwd: process.cwd() });
       return this.#remote.api;

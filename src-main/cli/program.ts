@@ -9,11 +9,15 @@ import { registerTrackCommand } from './commands/track.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerEstimateCommand } from './commands/estimate.js';
 import { registerBudgetCommands } from './commands/budget.js';
+import { registerRouteCommand } from './commands/route.js';
+import { registerProviderCommands } from './commands/providers.js';
+import { registerRecommendCommand } from './commands/recommend.js';
 
 export interface GlobalOptions {
   dataDir?: string;
   store?: string;
   json?: boolean;
+  config?: string;
 }
 
 /** The `keyway` command tree. Each command group registers itself from its own module. */
@@ -24,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--data-dir <dir>', 'data directory (default: KEYWAY_DATA_DIR or the platform app-data folder)')
     .addOption(new Option('--store <store>', 'secret store (default: KEYWAY_SECRET_STORE, else the OS keychain)').choices(['keychain', 'file']))
     .option('--json', 'print results as JSON')
+    .option('--config <path>', 'routing_config.json to use in place (default: KEYWAY_CONFIG, else the one in the data dir)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)')
@@ -38,5 +43,8 @@ export function buildProgram(io: CliIo): Command {
   registerUsageCommands(program, io);
   registerEstimateCommand(program, io);
   registerBudgetCommands(program, io);
+  registerRouteCommand(program, io);
+  registerProviderCommands(program, io);
+  registerRecommendCommand(program, io);
   return program;
 }

@@ -39,7 +39,7 @@ import { KeyVault } from './vault/key-vault.js';
 import { ProviderServices, type ProviderServiceOptions } from './routing/provider-services.js';
 import { ledgerUsage } from './routing/ledger-usage.js';
 import type { UpdateProviderConfigInput, UpdateProviderConfigResult } from '../shared/config.js';
-import type { ProviderStatsInput, ProviderStatsResult } from '../shared/provider-stats.js';
+import type { ProviderHealth, ProviderStatsInput, ProviderStatsResult } from '../shared/provider-stats.js';
 import type {
   BestProviderForCostInput,
   BestProviderForCostResult,
@@ -268,6 +268,11 @@ export class KeywayService {
 
   updateProviderConfig(provider: ProviderId, patch: Omit<UpdateProviderConfigInput, 'provider'>, ctx: CallContext): Promise<UpdateProviderConfigResult> {
     return this.providers.updateProviderConfig({ ...patch, provider }, ctx);
+  }
+
+  /** Pings Ollama once now (one-shot commands run no background pings). */
+  checkLocalHealth(): Promise<ProviderHealth> {
+    return this.providers.checkLocal();
   }
 
   /** Long-lived processes only (tray, `keyway serve`): Ollama pings and routing_config.json watching. */

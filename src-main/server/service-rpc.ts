@@ -36,6 +36,14 @@ export const SERVICE_RPC_METHODS = {
   reserveBudget: { context: false },
   settleReservation: { context: false },
   releaseReservation: { context: false },
+  routeRequest: { context: false },
+  getBestProviderForCost: { context: false },
+  getRoutingRecommendations: { context: false },
+  getProviderStats: { context: false },
+  checkLocalHealth: { context: false },
+  validateKey: { context: true },
+  validateAllKeys: { context: true },
+  updateProviderConfig: { context: true },
 } as const satisfies Partial<Record<keyof KeywayService, RpcMethodSpec>>;
 
 export type ServiceRpcMethod = keyof typeof SERVICE_RPC_METHODS;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { KeyRecord } from '../../shared/keys.js';
+import type { KeyValidationResult } from '../../shared/validation.js';
 import type { ProviderId } from '../../shared/providers.js';
 import { KeywayError } from '../../core/errors.js';
 import type { CliIo } from '../io.js';
@@ -78,14 +79,26 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
 
   keys
     .command('validate')
-    .description('check stored keys (format checks)')
+    .description('check stored keys with their providers (one cheap authenticated call each); --offline checks the format only')
     .addArgument(providerArgument(false))
-    .action(async (provider: ProviderId | undefined) => {
-      const checks = await (await io.api()).checkKeyFormats(provider, CLI);
-      io.print({ results: checks }, (r) =>
-        r.results.length === 0 ? 'No keys to validate.' : table(['KEY', 'RESULT'], r.results.map((c) => [c.id, `${c.ok ? 'ok' : 'FAILED'}: ${c.message}`])),
+    .option('--label <label>', 'only this key of the provider')
+    .option('--offline', 'check the format only, make no network call')
+    .action(async (provider: ProviderId | undefined, options: { label?: string; offline?: boolean }) => {
+      const api = await io.api();
+      const offline = options.offline === true;
+      let results: KeyValidationResult[];
+      if (provider && options.label) results = [await api.validateKey(provider, options.label, { offline }, CLI)];
+      else if (provider) {
+        const { keys } = await api.listKeys({ provider });
+        results = await Promise.all(keys.map((k) => api.validateKey(provider, k.label, { offline }, CLI)));
+      } else results = (await api.validateAllKeys({ offline }, CLI)).results;
+      const valid = results.filter((r) => r.ok).length;
+      io.print({ results, valid, failed: results.length - valid }, (r) =>
+        r.results.length === 0
+          ? 'No keys to validate.'
+          : table(['KEY', 'RESULT', 'DETAIL'], r.results.map((c) => [c.key_id, c.ok ? c.outcome : `FAILED: ${c.outcome}`, c.detail])),
       );
-      if (checks.some((c) => !c.ok)) io.exitCode = 1;
+      if (valid < results.length) io.exitCode = 1;
     });
 
   keys
