@@ -46,8 +46,8 @@ export function buildDashboard(service: KeywayService): DashboardSnapshot {
     generated_at: service.now().toISOString(),
     budget_enabled: budget.enabled,
     alert_threshold: budget.alert_threshold,
-    today: gauge(overall('daily'), usage.daily.find((d) => d.day === usage.to_day)?.cost_usd ?? 0),
-    month: gauge(overall('monthly'), stats.reduce((sum, p) => sum + p.cost_month_usd, 0)),
+    today: gauge(overall('daily'), budget.enabled, usage.daily.find((d) => d.day === usage.to_day)?.cost_usd ?? 0),
+    month: gauge(overall('monthly'), budget.enabled, stats.reduce((sum, p) => sum + p.cost_month_usd, 0)),
     alerts,
     providers: PROVIDER_IDS.map((provider) => {
       const p = stats.find((s) => s.provider === provider);
@@ -63,10 +63,10 @@ export function buildDashboard(service: KeywayService): DashboardSnapshot {
   };
 }
 
-/** The budget's own figure when budgets are on; otherwise the spend with no limit. */
-function gauge(period: BudgetPeriodStatus | undefined, spentWithoutBudget: number): SpendGauge {
-  if (!period) return { spent_usd: spentWithoutBudget, limit_usd: null, level: 'ok' };
-  return { spent_usd: period.spent_usd, limit_usd: period.limit_usd, level: period.status };
+/** The budget's own figure; without budgets the same spend shows with no limit. */
+function gauge(period: BudgetPeriodStatus | undefined, enabled: boolean, fallbackSpent: number): SpendGauge {
+  if (!period) return { spent_usd: fallbackSpent, limit_usd: null, level: 'ok' };
+  return enabled ? { spent_usd: period.spent_usd, limit_usd: period.limit_usd, level: period.status } : { spent_usd: period.spent_usd, limit_usd: null, level: 'ok' };
 }
 
 /** Every YYYY-MM-DD from `from` to `to` inclusive (calendar days, no time zone arithmetic). */
