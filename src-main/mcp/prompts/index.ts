@@ -6,10 +6,11 @@ import { PROVIDER_IDS, isProviderId } from '../../shared/providers.js';
 import type { McpDeps } from '../deps.js';
 import { providersDocument, routingDocument, usageDocument } from '../resources/documents.js';
 
+const completeProvider = (value: string | undefined): string[] => PROVIDER_IDS.filter((p) => p.startsWith((value ?? '').toLowerCase()));
+// SDK 1.32 looks for the completer inside .optional() when it registers a prompt, but on the
+// optional wrapper itself when it answers completion/complete: mark both so the argument stays optional.
 const providerArg = () =>
-  completable(z.string().optional().describe('Limit to one provider: anthropic, openai, google or local.'), (value) =>
-    PROVIDER_IDS.filter((p) => p.startsWith((value ?? '').toLowerCase())),
-  );
+  completable(completable(z.string(), completeProvider).optional().describe('Limit to one provider: anthropic, openai, google or local.'), completeProvider);
 const daysArg = () => z.string().regex(/^\d{1,5}$/, 'days must be a whole number').optional().describe('How many days back (default 30).');
 
 /**
