@@ -93,7 +93,7 @@ export class ProviderServices {
     this.availability = new ProviderAvailability({ config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now });
     this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
     this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
-    deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success));
+    deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success, record.latency_ms));
   }
 
   /** Plugs in usage and budgets (the ledger) once the service has them. */
@@ -101,10 +101,18 @@ export class ProviderServices {
     this.#usage = usage;
   }
 
-  /** A tracked request's outcome teaches the circuit breaker and health. */
-  recordOutcome(provider: ProviderId, success: boolean): void {
+  /**
+   * A tracked request's outcome teaches the circuit breaker and health: a success means the
+   * provider is up; a failure marks it degraded (the breaker decides when to stop sending).
+   */
+  recordOutcome(provider: ProviderId, success: boolean, latencyMs: number | null = null): void {
     if (success) this.breaker.recordSuccess(provider);
     else this.breaker.recordFailure(provider);
+    this.health.record(provider, {
+      status: success ? 'up' : 'degraded',
+      latency_ms: latencyMs,
+      detail: success ? 'last tracked request succeeded' : 'last tracked request failed',
+    });
   }
 
   route(input: RouteRequestInput): RouteResult {

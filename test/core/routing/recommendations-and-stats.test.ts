@@ -44,10 +44,21 @@ describe('getProviderStats', () => {
       success_rate: 0.5,
       circuit: { state: 'closed', consecutive_failures: 1 },
     });
-    expect(anthropic?.health.status).toBe('up');
+    expect(anthropic?.health.status).toBe('degraded');
     expect(anthropic?.cost_today_usd).toBeCloseTo(0.036, 6);
     expect(anthropic?.latency_p95_ms).toBeGreaterThanOrEqual(100);
     expect(providers[1]).toMatchObject({ provider: 'openai', has_key: false, key_validation: null, requests: 0, success_rate: null, health: { status: 'unknown' } });
+  });
+
+  it('learns remote health from tracked requests: up after a success, degraded after a failure, announcing changes', async () => {
+    const { service } = fixture();
+    const seen: string[] = [];
+    service.events.on('provider.status', (e) => seen.push(`${e.provider}:${e.previous}->${e.status}`));
+    await service.trackRequest({ provider: 'google', input_tokens: 10, output_tokens: 10, latency_ms: 250 }, CTX);
+    expect(service.getProviderStats({ provider: 'google' }).providers[0]?.health).toMatchObject({ status: 'up', latency_ms: 250 });
+    await service.trackRequest({ provider: 'google', input_tokens: 10, output_tokens: 0, success: false }, CTX);
+    expect(service.getProviderStats({ provider: 'google' }).providers[0]?.health.status).toBe('degraded');
+    expect(seen).toEqual(['google:unknown->up', 'google:up->degraded']);
   });
 
   it('filters to one provider and rejects an unknown one', () => {
