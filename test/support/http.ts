@@ -9,11 +9,11 @@ export interface RawResponse {
 /** A plain HTTP request with full control over Host/Origin/Authorization (fetch would rewrite Host). */
 export function rawRequest(
   port: number,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+  options: { method?: string; path?: string; headers?: Record<string, string | undefined>; body?: string },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path ?? '/', headers: { host: `127.0.0.1:${port}`, ...options.headers } },
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path ?? '/', headers: definedHeaders({ host: `127.0.0.1:${port}`, ...options.headers }) },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -23,4 +23,9 @@ export function rawRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** Drops headers given as undefined, so a test can remove a default one (e.g. `authorization: undefined`). */
+function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -1,0 +1,74 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { CallToolResultSchema, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { call, ok, socketClient, startTestServer, textOf, type TestServer } from '../support/mcp.js';
+
+let server: TestServer;
+let client: Client;
+beforeEach(async () => {
+  server = await startTestServer();
+  client = await socketClient(server.running.info.socket);
+});
+afterEach(async () => {
+  await client.close();
+  await server.close();
+});
+
+describe('every tool has an actionable error path', () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['validate_key', { provider: 'google' }, /^No key for google\. Add one with add_api_key\(provider="google", env_var="GOOGLE_API_KEY"\)\.$/],
+    ['validate_key', { provider: 'google', offline: 'yes' }, /offline/],
+    ['validate_all_keys', { offline: 3 }, /offline/],
+    ['route_request', { task_type: 'Code Generation' }, /task_type/],
+    ['route_request', { task_type: 'chat', preferred_provider: 'mistral' }, /preferred_provider|provider must be one of/],
+    ['get_routing_recommendations', { task_type: 'x y' }, /task_type/],
+    ['get_provider_stats', { provider: 'azure' }, /provider/],
+    ['get_usage', { days: 0 }, /days/],
+    ['estimate_cost', { provider: 'openai', input_tokens: -5, output_tokens: 1 }, /input_tokens/],
+    ['track_request', { provider: 'openai', input_tokens: 1.5, output_tokens: 1 }, /input_tokens/],
+    ['track_request', { provider: 'openai', input_tokens: 10, output_tokens: 1, latency_ms: -1 }, /latency_ms/],
+    ['update_provider_config', { provider: 'google', base_url: 'javascript:alert(1)' }, /base_url|URL/],
+    ['update_provider_config', { provider: 'google', rate_limit: 0 }, /rate_limit/],
+    ['get_best_provider_for_cost', { input_tokens: 'many', output_tokens: 1 }, /input_tokens/],
+  ])('%s %j', async (tool, args, pattern) => {
+    const result = await call(client, tool, args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(pattern);
+    expect(textOf(result)).not.toMatch(/\n\s+at |\.ts:\d+/);
+  });
+
+  it('route_request and get_best_provider_for_cost say what to do when no provider can serve', async () => {
+    for (const provider of ['anthropic', 'openai', 'google', 'local']) await ok(client, 'update_provider_config', { provider, enabled: false });
+    for (const [tool, args] of [
+      ['route_request', { task_type: 'chat' }],
+      ['get_best_provider_for_cost', { input_tokens: 10, output_tokens: 10 }],
+    ] as const) {
+      const result = await call(client, tool, args);
+      expect(result.isError, tool).toBe(true);
+      expect(textOf(result).length).toBeGreaterThan(20);
+      expect(result._meta?.['keyway/error_code']).toBe('no_provider_available');
+    }
+  });
+
+  it('check_budget (no parameters) answers a malformed request with a protocol error', async () => {
+    const request = { method: 'tools/call' as const, params: { name: 'check_budget', arguments: 'now' as unknown as Record<string, unknown> } };
+    await expect(client.request(request, CallToolResultSchema)).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+    expect((await ok(client, 'check_budget')).status).toBe('ok');
+  });
+
+  it('update_provider_config is refused when MCP changes are turned off, leaving routing_config.json alone', async () => {
+    await server.service.settings.update((d) => {
+      d.app.allow_mcp_key_changes = false;
+    });
+    const result = await call(client, 'update_provider_config', { provider: 'google', enabled: false });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('turned off for MCP clients');
+    expect(server.service.config.current().providers.google?.enabled).toBe(true);
+  });
+
+  it('an unknown tool is an error naming it', async () => {
+    const result = await call(client, 'delete_everything', {});
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('delete_everything');
+  });
+});
