@@ -126,9 +126,9 @@ export class KeywayService {
       env,
       now: this.now,
       pingIntervalS: () => this.settings.read().app.health_ping_interval_s,
+      usage: ledgerUsage({ ledger: () => this.usage, prices: () => this.prices, budget: () => this.budget }),
       options: options.providers,
     });
-    this.providers.useUsage(ledgerUsage({ ledger: () => this.usage, prices: () => this.prices, budget: () => this.budget }));
   }
 
   static open(options: ServiceOptions = {}): KeywayService {

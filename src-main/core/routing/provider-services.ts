@@ -26,7 +26,7 @@ import { ProviderAvailability } from './provider-availability.js';
 import { providerStats } from './provider-stats.js';
 import { routingRecommendations } from './recommendations.js';
 import { Router } from './router.js';
-import { NO_USAGE, type RoutingUsage } from './routing-usage.js';
+import type { RoutingUsage } from './routing-usage.js';
 
 /** Tuning for tests and long-lived processes; every field has a production default. */
 export interface ProviderServiceOptions {
@@ -51,6 +51,8 @@ export interface ProviderServicesDeps {
   now: () => Date;
   /** Seconds between Ollama pings from app settings. */
   pingIntervalS: () => number;
+  /** Usage ledger, prices and budgets, as routing reads them. */
+  usage: RoutingUsage;
   options?: ProviderServiceOptions;
 }
 
@@ -70,10 +72,11 @@ export class ProviderServices {
   readonly router: Router;
   readonly watcher: ConfigWatcher;
   readonly #deps: ProviderServicesDeps;
-  #usage: RoutingUsage = NO_USAGE;
+  readonly #usage: RoutingUsage;
 
   constructor(deps: ProviderServicesDeps) {
     this.#deps = deps;
+    this.#usage = deps.usage;
     const options = deps.options ?? {};
     const config = (): RoutingConfig => deps.config.current();
     const timeoutMs = options.timeoutMs ?? (Number(deps.env.KEYWAY_HTTP_TIMEOUT_MS) || DEFAULT_HTTP_TIMEOUT_MS);
@@ -94,11 +97,6 @@ export class ProviderServices {
     this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
     this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
     deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success, record.latency_ms));
-  }
-
-  /** Plugs in usage and budgets (the ledger) once the service has them. */
-  useUsage(usage: RoutingUsage): void {
-    this.#usage = usage;
   }
 
   /**

@@ -37,24 +37,3 @@ export interface RoutingUsage {
   /** Budgets at or above their alert threshold. */
   budgetPressure(): BudgetPressure[];
 }
-
-/** Before the ledger is wired in: no requests, no costs, no budget limits. */
-export const NO_USAGE: RoutingUsage = {
-  countRequestsSince: () => 0,
-  activity: () => ({
-    requests: 0,
-    successes: 0,
-    failures: 0,
-    success_rate: null,
-    latency_p50_ms: null,
-    latency_p95_ms: null,
-    cost_today_usd: 0,
-    cost_month_usd: 0,
-    avg_input_tokens: null,
-    avg_output_tokens: null,
-    last_used_at: null,
-  }),
-  estimateCostUsd: () => null,
-  budgetBlock: () => null,
-  budgetPressure: () => [],
-};
