@@ -36,6 +36,11 @@ export const UsageConfigSchema = z.strictObject({
   retention_days: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_600).default(400),
 });
 
+/** Health monitoring (optional block): periodic remote checks cost quota, so they are off unless set. */
+export const HealthConfigSchema = z.strictObject({
+  remote_check_interval_s: z.number().int().min(60, 'must be at least 60 seconds (each check costs quota)').max(86_400).optional(),
+});
+
 /**
  * routing_config.json, in the seed's format. `providers` and `routing` only accept known provider
  * names, so a typo is reported with its field path instead of being ignored.
@@ -46,6 +51,7 @@ export const RoutingConfigSchema = z.looseObject({
   fallback_order: z.array(providerId).default([]),
   budget: BudgetConfigSchema.default(() => BudgetConfigSchema.parse({})),
   circuit_breaker: CircuitBreakerConfigSchema.optional(),
+  health: HealthConfigSchema.optional(),
   usage: UsageConfigSchema.optional(),
 });
 

@@ -12,13 +12,14 @@ import type {
 } from '../../shared/routing.js';
 import type { KeyValidationResult, ValidateAllKeysInput, ValidateAllKeysResult, ValidateKeyInput } from '../../shared/validation.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { CallContext } from '../call-context.js';
+import { SYSTEM_CONTEXT, type CallContext } from '../call-context.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { ConfigWatcher } from '../config/config-watcher.js';
 import { isKeywayError } from '../errors.js';
 import type { ServiceEvents } from '../events.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_SETTINGS, type CircuitSettings } from '../health/circuit-breaker.js';
 import { HealthMonitor } from '../health/health-monitor.js';
+import { RemoteChecks } from '../health/remote-checks.js';
 import { parseInput } from '../parse-input.js';
 import { KeyValidator } from '../providers/key-validator.js';
 import type { KeyVault } from '../vault/key-vault.js';
@@ -40,6 +41,8 @@ export interface ProviderServiceOptions {
   circuit?: Partial<CircuitSettings>;
   /** Quiet time before an edited routing_config.json is re-read (default 75 ms). */
   configDebounceMs?: number;
+  /** Periodic remote checks; default routing_config.json `health.remote_check_interval_s`, else off. */
+  remoteCheckIntervalMs?: number | null;
 }
 
 export interface ProviderServicesDeps {
@@ -71,6 +74,7 @@ export class ProviderServices {
   readonly availability: ProviderAvailability;
   readonly router: Router;
   readonly watcher: ConfigWatcher;
+  readonly remoteChecks: RemoteChecks;
   readonly #deps: ProviderServicesDeps;
   readonly #usage: RoutingUsage;
 
@@ -96,6 +100,14 @@ export class ProviderServices {
     this.availability = new ProviderAvailability({ config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now });
     this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
     this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
+    this.remoteChecks = new RemoteChecks({
+      intervalMs: () => {
+        if (options.remoteCheckIntervalMs !== undefined) return options.remoteCheckIntervalMs;
+        const seconds = safe(config)?.health?.remote_check_interval_s;
+        return seconds ? seconds * 1000 : null;
+      },
+      run: () => this.#checkRemoteProviders(),
+    });
     deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success, record.latency_ms));
   }
 
@@ -177,21 +189,40 @@ export class ProviderServices {
   start(): void {
     this.watcher.start();
     this.health.start();
+    this.remoteChecks.start();
   }
 
   stop(): void {
+    this.remoteChecks.stop();
     this.health.stop();
     this.watcher.stop();
+  }
+
+  /** One live check per enabled remote provider that has a key (its default key, else its first). */
+  async #checkRemoteProviders(): Promise<void> {
+    const config = this.#deps.config.current();
+    const keys = this.#deps.keys.list().keys;
+    const checks = (['anthropic', 'openai', 'google'] as const)
+      .filter((p) => config.providers[p]?.enabled !== false)
+      .flatMap((p) => {
+        const mine = keys.filter((k) => k.provider === p);
+        const key = mine.find((k) => k.label === 'default') ?? mine[0];
+        return key ? [this.validator.validate({ provider: p, label: key.label }, SYSTEM_CONTEXT)] : [];
+      });
+    await Promise.allSettled(checks);
+  }
+}
+
+function safe(config: () => RoutingConfig): RoutingConfig | undefined {
+  try {
+    return config();
+  } catch {
+    return undefined;
   }
 }
 
 function circuitSettings(config: () => RoutingConfig, override: Partial<CircuitSettings> | undefined): CircuitSettings {
-  let fromFile: RoutingConfig['circuit_breaker'];
-  try {
-    fromFile = config().circuit_breaker;
-  } catch {
-    fromFile = undefined;
-  }
+  const fromFile = safe(config)?.circuit_breaker;
   return {
     failure_threshold: override?.failure_threshold ?? fromFile?.failure_threshold ?? DEFAULT_CIRCUIT_SETTINGS.failure_threshold,
     cooldown_ms: override?.cooldown_ms ?? (fromFile ? fromFile.cooldown_s * 1000 : DEFAULT_CIRCUIT_SETTINGS.cooldown_ms),

@@ -72,6 +72,7 @@ describe('routing_config.json', () => {
     ['a misspelt provider', JSON.stringify({ ...SEED_CONFIG, providers: { antropic: { enabled: true } } }), 'providers: unknown provider "antropic"; expected one of anthropic, openai, google, local'],
     ['a wrong type', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { rate_limit: 'fast' } } }), 'providers.openai.rate_limit'],
     ['an unknown routing target', JSON.stringify({ ...SEED_CONFIG, routing: { chat: 'gpt' } }), 'routing.chat'],
+    ['too-frequent remote checks', JSON.stringify({ ...SEED_CONFIG, health: { remote_check_interval_s: 5 } }), 'health.remote_check_interval_s: must be at least 60 seconds'],
   ])('reports an edit with %s (audit entry and event naming the file and field) and keeps the last good config', async (_what, text, expected) => {
     const { service, path } = withConfig(SEED_CONFIG);
     await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);

@@ -14,7 +14,7 @@ afterAll(() => emu.stop());
 afterEach(async () => {
   while (open.length > 0) open.pop()?.close();
   await emu.ollama.set('ok');
-  emu.ollama.requests.length = 0;
+  for (const e of [emu.anthropic, emu.google, emu.ollama]) e.requests.length = 0;
   emu.ollama.models = ['llama3.2:latest', 'codellama:7b', 'nomic-embed-text:latest'];
 });
 
@@ -75,6 +75,32 @@ describe('Ollama health', () => {
     s.getProviderStats();
     await s.providers.checkLocal();
     expect(emu.ollama.requests).toHaveLength(2);
+  });
+
+  it('periodic remote checks are off by default and, when set, validate each remote provider key as the system', async () => {
+    const off = routingFixture(emu, { providers: { pingIntervalMs: 20 } });
+    open.push(off.service);
+    await off.addKeys('anthropic');
+    const up = nextStatus(off.service, 'up');
+    off.service.startBackgroundTasks();
+    await up;
+    expect(emu.anthropic.requests).toHaveLength(0);
+
+    const on = routingFixture(emu, { providers: { pingIntervalMs: 60_000, remoteCheckIntervalMs: 20 } });
+    open.push(on.service);
+    await on.addKeys('anthropic', 'google');
+    const validated = new Promise<void>((resolve) => {
+      const seen = new Set<string>();
+      on.service.events.on('key.changed', (e) => {
+        if (e.action === 'key.validate') seen.add(e.provider);
+        if (seen.size === 2) resolve();
+      });
+    });
+    on.service.startBackgroundTasks();
+    await validated;
+    expect(emu.anthropic.requests.some((r) => r.path === '/v1/models')).toBe(true);
+    expect(on.service.auditEntries().filter((e) => e.action === 'key.validate').every((e) => e.actor === 'system')).toBe(true);
+    expect(on.service.getProviderStats({ provider: 'google' }).providers[0]?.health.status).toBe('up');
   });
 
   it.each([
