@@ -83,6 +83,10 @@ describe('keyway route / providers / recommend', () => {
     expect(strict.stderr).toMatch(/anthropic.*no_key/);
     const preferred = json<{ provider: string }>(await k.run('--json', 'route', 'chat', '--prefer', 'local'));
     expect(preferred.provider).toBe('local');
+    await emu.ollama.set('down');
+    const noOllama = json<{ provider: string; skipped: { provider: string; reason: string }[] }>(await k.run('--json', 'route', 'embeddings'));
+    expect(noOllama.provider).toBe('openai');
+    expect(noOllama.skipped).toContainEqual(expect.objectContaining({ provider: 'local', reason: 'unhealthy' }));
   });
 
   it('lists providers with Ollama health from a fresh ping, and `providers set` edits routing_config.json', async () => {

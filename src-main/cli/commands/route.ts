@@ -14,7 +14,10 @@ export function registerRouteCommand(program: Command, io: CliIo): void {
     .option('--no-fallback', 'fail instead of falling back when the first choice is unavailable')
     .addHelpText('after', '\nExamples:\n  keyway route code_generation\n  keyway route analysis --prefer openai --json')
     .action(async (taskType: string, options: { prefer?: ProviderId; fallback: boolean }) => {
-      const result = await (await io.api()).routeRequest({ task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
+      const api = await io.api();
+      // One-shot commands run no background pings: ask Ollama now so local is only chosen when it answers.
+      await api.checkLocalHealth();
+      const result = await api.routeRequest({ task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
       io.print(result, formatRoute);
     });
 }

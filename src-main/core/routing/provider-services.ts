@@ -163,8 +163,9 @@ export class ProviderServices {
     return this.validator.validateAll(input, ctx);
   }
 
-  /** One Ollama ping now (what `keyway providers` does, since one-shot commands run no timers). */
-  checkLocal(): Promise<ProviderHealth> {
+  /** One Ollama ping now (what one-shot commands do, since they run no timers); none when local is disabled. */
+  async checkLocal(): Promise<ProviderHealth> {
+    if (safe(() => this.#deps.config.current())?.providers.local?.enabled === false) return this.health.get('local');
     return this.health.checkLocal();
   }
 

@@ -69,6 +69,13 @@ describe('Ollama health', () => {
     expect(s.routeRequest({ task_type: 'embeddings' }).provider).toBe('local');
   });
 
+  it('does not ping Ollama when local is disabled in routing_config.json', async () => {
+    const s = service();
+    await s.updateProviderConfig('local', { enabled: false }, { actor: 'test' });
+    expect((await s.checkLocalHealth()).status).toBe('unknown');
+    expect(emu.ollama.requests).toHaveLength(0);
+  });
+
   it('one-shot use never pings: no background timers start without startBackgroundTasks', async () => {
     const s = service({ pingIntervalMs: 1 });
     s.routeRequest({ task_type: 'embeddings' });
