@@ -35,7 +35,8 @@ function statsFor(deps: ProviderStatsDeps, provider: ProviderId): ProviderStats 
   return {
     provider,
     enabled: block?.enabled ?? true,
-    models: block?.models ?? [],
+    // Ollama's installed models, once a ping has listed them, are what local offers.
+    models: (provider === 'local' ? deps.health.get('local').models : null) ?? block?.models ?? [],
     base_url: baseUrlFor(provider, config, deps.env),
     rate_limit: block?.rate_limit ?? 100,
     has_key: keys.length > 0,

@@ -44,7 +44,7 @@ describe('Ollama health', () => {
     expect(health).toMatchObject({ status: 'up', models: ['mistral:latest', 'codellama:7b'] });
     expect(health.detail).toContain('Ollama 0.5.7');
     expect(emu.ollama.requests.map((r) => r.path)).toEqual(['/api/version', '/api/tags']);
-    expect(s.getProviderStats({ provider: 'local' }).providers[0]?.health.models).toEqual(['mistral:latest', 'codellama:7b']);
+    expect(s.getProviderStats({ provider: 'local' }).providers[0]).toMatchObject({ models: ['mistral:latest', 'codellama:7b'], health: { models: ['mistral:latest', 'codellama:7b'] } });
   });
 
   it('reports down when Ollama refuses connections and degraded when it answers 500', async () => {
