@@ -7,6 +7,8 @@ export interface McpDeps {
   transport: string;
   /** Secret-free diagnostic lines for the process log (never stdout under stdio). */
   log?: (line: string, level?: McpLogLevel) => void;
+  /** Lowest level written to `log` (default info; KEYWAY_DEBUG=1 fronts pass debug). */
+  processLogLevel?: McpLogLevel;
 }
 
 export type McpLogLevel = 'debug' | 'info' | 'warning' | 'error';

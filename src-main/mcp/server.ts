@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { McpDeps, McpLogLevel } from './deps.js';
+import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import type { McpDeps } from './deps.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { registerTools } from './tools/index.js';
@@ -23,7 +24,22 @@ export function createMcpServer(deps: McpDeps): McpConnection {
     },
   );
   const cleanups: Array<() => void> = [];
-  const connection: McpDeps = { ...deps, log: (line, level = 'info') => log(server, deps, line, level) };
+  // The client's logging/setLevel; until it sends one, info and above (debug lines stay quiet).
+  let clientLevel: LoggingLevel = 'info';
+  server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    clientLevel = request.params.level;
+    return {};
+  });
+  const processLevel = deps.processLogLevel ?? 'info';
+  const connection: McpDeps = {
+    ...deps,
+    log: (line, level = 'info') => {
+      if (atLeast(level, processLevel)) deps.log?.(`[${deps.transport}] ${line}`, level);
+      if (atLeast(level, clientLevel) && server.isConnected()) {
+        server.sendLoggingMessage({ level, logger: 'keyway', data: line }, server.server.transport?.sessionId).catch(() => {});
+      }
+    },
+  };
   registerTools(server, connection);
   cleanups.push(registerResources(server, connection));
   registerPrompts(server, connection);
@@ -35,9 +51,8 @@ export function createMcpServer(deps: McpDeps): McpConnection {
   };
 }
 
-/** Writes to the process log and, as `notifications/message`, to the client at or above its logging/setLevel. */
-function log(server: McpServer, deps: McpDeps, line: string, level: McpLogLevel): void {
-  deps.log?.(`[${deps.transport}] ${line}`, level);
-  if (!server.isConnected()) return;
-  server.sendLoggingMessage({ level, logger: 'keyway', data: line }, server.server.transport?.sessionId).catch(() => {});
+const SEVERITY: readonly LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+
+function atLeast(level: LoggingLevel, threshold: LoggingLevel): boolean {
+  return SEVERITY.indexOf(level) >= SEVERITY.indexOf(threshold);
 }

@@ -20,7 +20,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
         await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log });
         return;
       }
-      const connection = createMcpServer({ service: io.service(), transport: 'stdio', log });
+      const connection = createMcpServer({ service: io.service(), transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
       const transport = new StdioServerTransport();
       const closed = new Promise<void>((resolve) => {
         process.stdin.once('end', resolve);
