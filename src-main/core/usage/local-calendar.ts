@@ -1,5 +1,14 @@
 import { KeywayError } from '../errors.js';
 
+interface LocalDay {
+  start: number;
+  end: number;
+  key: number;
+  monthStart: number;
+  monthEnd: number;
+  monthKey: number;
+}
+
 interface LocalDate {
   year: number;
   month: number;
@@ -13,9 +22,8 @@ interface LocalDate {
 export class LocalCalendar {
   readonly timeZone: string;
   readonly #format: Intl.DateTimeFormat;
-  #dayStart = 0;
-  #dayEnd = -1;
-  #dayKey = 0;
+  /** The day last asked about, with its month: periods are looked up per request, so they are cached. */
+  #day: LocalDay | undefined;
 
   constructor(timeZone?: string) {
     try {
@@ -37,38 +45,44 @@ export class LocalCalendar {
 
   /** YYYYMMDD of the local day holding `ms`. Cached for the current day, so it is cheap per record. */
   dayKey(ms: number): number {
-    if (ms >= this.#dayStart && ms < this.#dayEnd) return this.#dayKey;
-    const date = this.#localDate(ms);
-    this.#dayKey = keyOf(date);
-    this.#dayStart = this.#midnight(date.year, date.month, date.day);
-    this.#dayEnd = this.#midnight(date.year, date.month, date.day + 1);
-    return this.#dayKey;
+    return this.#dayOf(ms).key;
   }
 
   dayStart(ms: number): number {
-    const d = this.#localDate(ms);
-    return this.#midnight(d.year, d.month, d.day);
+    return this.#dayOf(ms).start;
   }
 
   nextDayStart(ms: number): number {
-    const d = this.#localDate(ms);
-    return this.#midnight(d.year, d.month, d.day + 1);
+    return this.#dayOf(ms).end;
   }
 
   monthStart(ms: number): number {
-    const d = this.#localDate(ms);
-    return this.#midnight(d.year, d.month, 1);
+    return this.#dayOf(ms).monthStart;
   }
 
   nextMonthStart(ms: number): number {
-    const d = this.#localDate(ms);
-    return this.#midnight(d.year, d.month + 1, 1);
+    return this.#dayOf(ms).monthEnd;
   }
 
   /** Day key of the first day of the month holding `ms`. */
   monthStartKey(ms: number): number {
+    return this.#dayOf(ms).monthKey;
+  }
+
+  #dayOf(ms: number): LocalDay {
+    const cached = this.#day;
+    if (cached && ms >= cached.start && ms < cached.end) return cached;
     const d = this.#localDate(ms);
-    return d.year * 10000 + d.month * 100 + 1;
+    const day = {
+      start: this.#midnight(d.year, d.month, d.day),
+      end: this.#midnight(d.year, d.month, d.day + 1),
+      key: keyOf(d),
+      monthStart: this.#midnight(d.year, d.month, 1),
+      monthEnd: this.#midnight(d.year, d.month + 1, 1),
+      monthKey: d.year * 10000 + d.month * 100 + 1,
+    };
+    this.#day = day;
+    return day;
   }
 
   /** Day key `days - 1` local days before the day holding `ms` (so `days` days including today). */

@@ -56,7 +56,8 @@ interface Pending {
   keyLabel: string | null;
   client: string | null;
   reservation: string | null;
-  result: Omit<TrackResult, 'id'>;
+  /** Returned to the caller; `id` is filled in at commit. */
+  result: TrackResult;
   resolve: (result: TrackResult) => void;
   reject: (error: unknown) => void;
 }
@@ -127,6 +128,9 @@ export class UsageLedger {
         `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cost, d.unpriced
          FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ? AND d.provider = ?`,
       ),
+      spentByProvider: db.prepare<[number, number], { provider: number; cost: number }>(
+        'SELECT provider, sum(cost) AS cost FROM daily WHERE day BETWEEN ? AND ? GROUP BY provider',
+      ),
       countSince: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM records WHERE provider = ? AND ts >= ?'),
       recentLatency: db.prepare<[number], { latency: number }>(
         `SELECT latency FROM (SELECT latency FROM records WHERE provider = ? ORDER BY ts DESC LIMIT ${LATENCY_SAMPLE * 5})
@@ -150,14 +154,16 @@ export class UsageLedger {
    */
   track(input: unknown, defaults: { client?: string } = {}): Promise<TrackResult> {
     if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
-    let pending: Omit<Pending, 'resolve' | 'reject'>;
+    let pending: Pending;
     try {
       pending = this.#prepare(input, defaults);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<TrackResult>((resolve, reject) => {
-      this.#pending.push({ ...pending, resolve, reject });
+      pending.resolve = resolve;
+      pending.reject = reject;
+      this.#pending.push(pending);
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(this.#flush);
@@ -254,9 +260,9 @@ export class UsageLedger {
    */
   spentMicrosByProvider(fromDay: number, toDay: number): Map<ProviderId, number> {
     const spent = new Map<ProviderId, number>();
-    for (const row of this.#sql.dailyRange.all(fromDay, toDay)) {
+    for (const row of this.#sql.spentByProvider.all(fromDay, toDay)) {
       const p = PROVIDER_BY_CODE.get(row.provider);
-      if (p) spent.set(p, (spent.get(p) ?? 0) + row.cost);
+      if (p) spent.set(p, row.cost);
     }
     return spent;
   }
@@ -314,7 +320,7 @@ export class UsageLedger {
     this.db.close();
   }
 
-  #prepare(input: unknown, defaults: { client?: string }): Omit<Pending, 'resolve' | 'reject'> {
+  #prepare(input: unknown, defaults: { client?: string }): Pending {
     const parsed = parseInput(TrackRequestInputSchema, input);
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
@@ -337,6 +343,7 @@ export class UsageLedger {
       client,
       reservation: parsed.reservation ?? null,
       result: {
+        id: 0,
         time: new Date(ts).toISOString(),
         provider: parsed.provider,
         model: found.model,
@@ -349,6 +356,8 @@ export class UsageLedger {
         cost_usd: cost === null ? null : microsToUsd(cost),
         warnings: found.warnings,
       },
+      resolve: noop,
+      reject: noop,
     };
   }
 
@@ -368,8 +377,11 @@ export class UsageLedger {
     }
     for (const [name, id] of this.#freshNames) this.#names.set(name, id);
     this.#freshNames.clear();
-    const results = batch.map((p, i) => ({ id: ids[i] ?? 0, ...p.result }));
-    const settle = () => batch.forEach((p, i) => p.resolve(results[i]!));
+    const results = batch.map((p, i) => {
+      p.result.id = ids[i] ?? 0;
+      return p.result;
+    });
+    const settle = () => batch.forEach((p) => p.resolve(p.result));
     if (Date.now() - this.#lastPrune > 3600_000) this.#pruneQuietly();
     let after: void | Promise<void> = undefined;
     try {
@@ -442,6 +454,8 @@ export class UsageLedger {
     }
   }
 }
+
+const noop = (): void => undefined;
 
 function openDatabase(path: string): Database.Database {
   if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
