@@ -2,9 +2,12 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isErrnoException } from '../core/errors.js';
+import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { McpDeps } from './deps.js';
 import { createMcpServer } from './server.js';
+
+/** sun_path is 104 bytes on macOS and 108 on Linux, terminator included. */
+const MAX_SOCKET_PATH_BYTES = 103;
 
 export interface RunningSocketServer {
   path: string;
@@ -38,6 +41,12 @@ export async function listenMcpSocket(
     });
     connection.server.connect(transport).catch(() => socket.destroy());
   });
+  if (process.platform !== 'win32' && Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new KeywayError(
+      'data_dir_unusable',
+      `The socket path ${path} is ${Buffer.byteLength(path)} bytes; Unix sockets allow ${MAX_SOCKET_PATH_BYTES}. Choose a shorter --data-dir or KEYWAY_DATA_DIR.`,
+    );
+  }
   removeStale(path);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

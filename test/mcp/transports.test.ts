@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ListKeysResult } from '../../src-main/shared/keys.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
-import { fileStoreEnv, httpClient, ok, openTestService, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
+import { join } from 'node:path';
+import { fileStoreEnv, httpClient, ok, openTestService, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
 import { rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -98,5 +99,27 @@ describe('Streamable HTTP at /mcp', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers['mcp-session-id']).toEqual(expect.any(String));
+  });
+});
+
+describe('the MCP socket', () => {
+  it('survives garbage, half messages and abrupt disconnects, and keeps serving other clients', async () => {
+    const server = await track(await startTestServer());
+    const { connect } = await import('node:net');
+    for (const junk of ['not json at all\n', '{"jsonrpc":"2.0","id":1,"method":\n', `${'x'.repeat(200_000)}\n`, '\u0000\u0001\u0002\n', '{"jsonrpc":"2.0","id":1,"method":"tools/call"']) {
+      await new Promise<void>((resolve) => {
+        const raw = connect(server.running.info.socket, () => raw.end(junk));
+        raw.on('close', () => resolve());
+        raw.on('error', () => resolve());
+      });
+    }
+    const client = await track(await socketClient(server.running.info.socket));
+    expect((await ok<ListKeysResult>(client, 'list_api_keys')).keys).toEqual([]);
+  });
+
+  it('refuses a data dir whose socket path is too long for the OS, naming the fix', async () => {
+    const service = openTestService(join(tempDir(), 'd'.repeat(100)));
+    await expect(startTestServer(service)).rejects.toThrow(/shorter --data-dir/);
+    service.close();
   });
 });
