@@ -63,7 +63,7 @@ async function trackThroughput(): Promise<BenchRow> {
     kind: 'min',
     note:
       `${count} acknowledged in ${seconds.toFixed(2)} s (${total} in the ledger incl. warm-up); WAL, synchronous=FULL, group commit under ${tmpdir()}. ` +
-      `One durable 1-row COMMIT took ${commitMs.toFixed(3)} ms (median) on this disk just before, so ${CALLERS} callers can reach at most ~${Math.round(CALLERS / commitMs).toLocaleString('en-US')}/s here; load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs`,
+      `One durable 1-row COMMIT took ${commitMs.toFixed(3)} ms (median) on this disk just before, so ${CALLERS} callers can reach at most ~${Math.round((CALLERS / commitMs) * 1000).toLocaleString('en-US')}/s here; load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs`,
   };
 }
 

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { KeywayError } from '../../../src-main/core/errors.js';
+import { LocalCalendar, dayKeyToString } from '../../../src-main/core/usage/local-calendar.js';
+
+const HOUR = 3600_000;
+
+describe('local calendar', () => {
+  it('gives a 23-hour day when daylight saving time starts, and the right local midnight on both sides', () => {
+    const ny = new LocalCalendar('America/New_York');
+    const noon = Date.parse('2026-03-08T16:00:00Z');
+    expect(dayKeyToString(ny.dayKey(noon))).toBe('2026-03-08');
+    expect(new Date(ny.dayStart(noon)).toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(new Date(ny.nextDayStart(noon)).toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    expect(ny.nextDayStart(noon) - ny.dayStart(noon)).toBe(23 * HOUR);
+  });
+
+  it('starts the month on the 1st at local midnight and rolls over the year', () => {
+    const tokyo = new LocalCalendar('Asia/Tokyo');
+    const lateDecember = Date.parse('2026-12-31T20:00:00Z'); // already 1 Jan 05:00 in Tokyo
+    expect(dayKeyToString(tokyo.dayKey(lateDecember))).toBe('2027-01-01');
+    expect(new Date(tokyo.monthStart(lateDecember)).toISOString()).toBe('2026-12-31T15:00:00.000Z');
+    expect(new Date(tokyo.nextMonthStart(lateDecember)).toISOString()).toBe('2027-01-31T15:00:00.000Z');
+    expect(tokyo.monthStartKey(lateDecember)).toBe(20270101);
+  });
+
+  it('counts a window of N days including today across a month boundary', () => {
+    const utc = new LocalCalendar('UTC');
+    expect(utc.firstDayKey(Date.parse('2026-03-02T10:00:00Z'), 3)).toBe(20260228);
+    expect(utc.firstDayKey(Date.parse('2026-03-02T10:00:00Z'), 1)).toBe(20260302);
+  });
+
+  it('refuses an unknown time zone with invalid_input naming it', () => {
+    expect(() => new LocalCalendar('Mars/Olympus')).toThrow(KeywayError);
+    expect(() => new LocalCalendar('Mars/Olympus')).toThrow(/Unknown time zone "Mars\/Olympus"/);
+  });
+});
