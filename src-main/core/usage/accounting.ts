@@ -73,7 +73,12 @@ export class Accounting {
   }
 
   track(input: unknown, ctx: CallContext): Promise<TrackResult> {
-    return this.ledger.track(input, { client: ctx.actor });
+    try {
+      return this.ledger.track(input, { client: ctx.actor });
+    } catch (error) {
+      // Opening usage.db can fail (corrupt file, permissions): report it the way every failure is reported.
+      return Promise.reject(error);
+    }
   }
 
   estimate(input: EstimateCostInput): CostEstimate {

@@ -23,6 +23,7 @@ export const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 24 * 3600 * 1000;
 const LATENCY_SAMPLE = 200;
 const BUSY_TIMEOUT_MS = 10_000;
+const EXPORT_PAGE = 5000;
 
 export interface UsageLedgerOptions {
   /** usage.db; created owner-only (0600), as are its -wal and -shm files. */
@@ -140,7 +141,7 @@ export class UsageLedger {
       prune: db.prepare('DELETE FROM records WHERE provider = ? AND ts < ?'),
     };
     this.#commitBatch = db.transaction((batch: Pending[]) => this.#write(batch)).immediate as unknown as (batch: Pending[]) => number[];
-    this.prune();
+    this.#pruneQuietly();
   }
 
   /** Set the hook that runs after each commit (the service wires budgets and events here). */
@@ -267,12 +268,16 @@ export class UsageLedger {
     return spent;
   }
 
-  /** Raw records, oldest first (export). Only records still inside the retention period exist. */
+  /**
+   * Raw records, oldest first (export). Only records still inside the retention period exist.
+   * Read in pages, so no statement stays open between yields and tracking can go on meanwhile.
+   */
   *records(filter: { provider?: ProviderId; sinceEpochMs?: number } = {}): Generator<UsageRecord> {
-    const where = ['r.ts >= ?'];
+    // Unary + keeps SQLite on the rowid range (id > last page) instead of the (provider, ts) index plus a sort per page.
+    const where = ['r.id > ?', '+r.ts >= ?'];
     const params: number[] = [filter.sinceEpochMs ?? 0];
     if (filter.provider) {
-      where.push('r.provider = ?');
+      where.push('+r.provider = ?');
       params.push(PROVIDER_CODES[filter.provider]);
     }
     const statement = this.db.prepare<
@@ -283,24 +288,29 @@ export class UsageLedger {
               t.name AS task, k.name AS key_label, c.name AS client
        FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
        LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
-       WHERE ${where.join(' AND ')} ORDER BY r.id`,
+       WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ${EXPORT_PAGE}`,
     );
-    for (const row of statement.iterate(...params)) {
-      yield {
-        id: row.id,
-        time: new Date(row.ts).toISOString(),
-        provider: PROVIDER_BY_CODE.get(row.provider) ?? 'local',
-        model: row.model,
-        input_tokens: row.input,
-        output_tokens: row.output,
-        cached_input_tokens: row.cached,
-        cost_usd: row.cost === null ? null : microsToUsd(row.cost),
-        success: row.ok === 1,
-        latency_ms: row.latency,
-        task_type: row.task,
-        key_label: row.key_label,
-        client: row.client,
-      };
+    for (let after = 0; ; ) {
+      const page = statement.all(after, ...params);
+      for (const row of page) {
+        yield {
+          id: row.id,
+          time: new Date(row.ts).toISOString(),
+          provider: PROVIDER_BY_CODE.get(row.provider) ?? 'local',
+          model: row.model,
+          input_tokens: row.input,
+          output_tokens: row.output,
+          cached_input_tokens: row.cached,
+          cost_usd: row.cost === null ? null : microsToUsd(row.cost),
+          success: row.ok === 1,
+          latency_ms: row.latency,
+          task_type: row.task,
+          key_label: row.key_label,
+          client: row.client,
+        };
+      }
+      if (page.length < EXPORT_PAGE) return;
+      after = page.at(-1)!.id;
     }
   }
 
@@ -354,7 +364,7 @@ export class UsageLedger {
         success: parsed.success,
         latency_ms: parsed.latency_ms ?? null,
         cost_usd: cost === null ? null : microsToUsd(cost),
-        warnings: found.warnings,
+        warnings: found.warnings.length > 0 ? [...found.warnings] : [],
       },
       resolve: noop,
       reject: noop,

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeywayService } from '../../../src-main/core/service.js';
@@ -142,5 +142,29 @@ describe('usage ledger', () => {
     await ledger.track({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 });
     expect(ledger.getUsage().daily.map((d) => d.day)).toEqual(['2026-03-09']);
     ledger.close();
+  });
+
+  it('pages an export of more than one page in id order while tracking goes on', async () => {
+    const ledger = openLedger(tempDir(), () => new Date('2026-03-10T12:00:00Z'));
+    await Promise.all(Array.from({ length: 12_000 }, (_, i) => ledger.track({ provider: i % 2 ? 'openai' : 'local', input_tokens: i, output_tokens: 0 })));
+    const seen: number[] = [];
+    for (const record of ledger.records({ provider: 'openai' })) {
+      seen.push(record.input_tokens);
+      if (seen.length === 5500) await ledger.track({ provider: 'google', input_tokens: 1, output_tokens: 1 });
+    }
+    expect(seen).toHaveLength(6000);
+    expect(seen.every((n, i) => n === 2 * i + 1)).toBe(true);
+    expect(ledger.countRequestsSince('google', 0)).toBe(1);
+    ledger.close();
+  });
+
+  it('reports a usage.db that is not a database as data_dir_unusable, naming the file', async () => {
+    const dataDir = tempDir();
+    writeFileSync(join(dataDir, 'usage.db'), 'this is not sqlite, just text long enough to look like a header....'.repeat(100));
+    const service = KeywayService.open({ dataDir, env: {}, timeZone: 'UTC' });
+    const error = await service.trackRequest({ provider: 'openai', input_tokens: 1, output_tokens: 1 }, CLI).catch((e: unknown) => e);
+    expect((error as KeywayError).code).toBe('data_dir_unusable');
+    expect((error as KeywayError).message).toContain(join(dataDir, 'usage.db'));
+    service.close();
   });
 });
