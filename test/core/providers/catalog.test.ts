@@ -119,4 +119,15 @@ describe('price catalog', () => {
     expect(formatUsd(12)).toBe('$12.00');
     expect(formatUsd(null)).toBe('unpriced');
   });
+
+  it('lists every priced model of a provider with where its price comes from, overrides last', () => {
+    const path = join(tempDir(), 'prices.json');
+    writeFileSync(path, JSON.stringify({ google: { 'gemini-pro': { input: 9, output: 9 } } }));
+    const models = new PriceCatalog({ overridesPath: path }).models('google');
+    expect(models.find((m) => m.model === 'gemini-pro')).toMatchObject({ source: 'override', price: { input: 9 } });
+    expect(models.find((m) => m.model === 'gemini-pro-vision')).toMatchObject({ source: 'seed' });
+    expect(models.find((m) => m.model === 'gemini-1.5-pro')).toMatchObject({ source: 'catalog' });
+    expect(new PriceCatalog().models('local').every((m) => m.source === 'local' && m.price.input === 0)).toBe(true);
+  });
 });
+
