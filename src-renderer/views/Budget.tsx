@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppSettingsPatch, AppSettingsView } from '../../src-main/shared/app-settings.js';
 import type { BudgetConfig } from '../../src-main/shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
@@ -10,10 +10,12 @@ export function Budget(): React.JSX.Element {
   const config = useApi('config.get', {});
   const status = useApi('budget.check', {});
   const settings = useApi('settings.get', {});
+  // Kept here: the form below remounts when the saved budget comes back, and the outcome must survive that.
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   return (
     <div className="budget">
       {config.error && <p className="error" role="alert">{config.error}</p>}
-      {config.data && <BudgetForm key={JSON.stringify(config.data.budget)} budget={config.data.budget} />}
+      {config.data && <BudgetForm key={JSON.stringify(config.data.budget)} budget={config.data.budget} message={message} setMessage={setMessage} />}
       {status.data && status.data.periods.length > 0 && (
         <section aria-labelledby="periods-title" className="card">
           <h2 id="periods-title">Limits in force</h2>
@@ -47,7 +49,9 @@ export function Budget(): React.JSX.Element {
   );
 }
 
-function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
+type Outcome = { ok: boolean; text: string } | null;
+
+function BudgetForm({ budget, message, setMessage }: { budget: BudgetConfig; message: Outcome; setMessage: (m: Outcome) => void }): React.JSX.Element {
   const act = useAction();
   const [enabled, setEnabled] = useState(budget.enabled);
   const [daily, setDaily] = useState(String(budget.daily_limit));
@@ -57,7 +61,6 @@ function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
   const limits = budget.per_provider?.[provider];
   const [pDaily, setPDaily] = useState(limits?.daily_limit !== undefined ? String(limits.daily_limit) : '');
   const [pMonthly, setPMonthly] = useState(limits?.monthly_limit !== undefined ? String(limits.monthly_limit) : '');
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const run = (input: Parameters<typeof act<'budget.set'>>[1]): void => {
     setMessage(null);
     act('budget.set', input).then(
@@ -81,11 +84,11 @@ function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
         </label>
         <div>
           <label htmlFor="daily-limit">Daily limit (USD)</label>
-          <input id="daily-limit" type="number" min={0} step="0.01" value={daily} onChange={(e) => setDaily(e.target.value)} />
+          <input id="daily-limit" type="number" min={0} step="any" value={daily} onChange={(e) => setDaily(e.target.value)} />
         </div>
         <div>
           <label htmlFor="monthly-limit">Monthly limit (USD)</label>
-          <input id="monthly-limit" type="number" min={0} step="0.01" value={monthly} onChange={(e) => setMonthly(e.target.value)} />
+          <input id="monthly-limit" type="number" min={0} step="any" value={monthly} onChange={(e) => setMonthly(e.target.value)} />
         </div>
         <div>
           <label htmlFor="threshold">Alert at (% of a limit)</label>
@@ -126,11 +129,11 @@ function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
         </div>
         <div>
           <label htmlFor="pp-daily">Daily limit (USD)</label>
-          <input id="pp-daily" type="number" min={0} step="0.01" value={pDaily} onChange={(e) => setPDaily(e.target.value)} />
+          <input id="pp-daily" type="number" min={0} step="any" value={pDaily} onChange={(e) => setPDaily(e.target.value)} />
         </div>
         <div>
           <label htmlFor="pp-monthly">Monthly limit (USD)</label>
-          <input id="pp-monthly" type="number" min={0} step="0.01" value={pMonthly} onChange={(e) => setPMonthly(e.target.value)} />
+          <input id="pp-monthly" type="number" min={0} step="any" value={pMonthly} onChange={(e) => setPMonthly(e.target.value)} />
         </div>
         <div className="row-actions full">
           <button type="submit">Save {provider} limits</button>
@@ -148,23 +151,30 @@ function BudgetForm({ budget }: { budget: BudgetConfig }): React.JSX.Element {
 function AppSettingsForm({ current }: { current: AppSettingsView }): React.JSX.Element {
   const act = useAction();
   const [interval, setInterval] = useState(String(current.health_ping_interval_s));
+  // Checkboxes show the change at once; the saved settings come back through the change notice.
+  const [flags, setFlags] = useState({ allow_mcp_key_changes: current.allow_mcp_key_changes, launch_at_login: current.launch_at_login });
+  useEffect(() => setFlags({ allow_mcp_key_changes: current.allow_mcp_key_changes, launch_at_login: current.launch_at_login }), [current.allow_mcp_key_changes, current.launch_at_login]);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const save = (patch: AppSettingsPatch): void => {
     setError(null);
+    setFlags((f) => ({ ...f, ...(patch.allow_mcp_key_changes !== undefined ? { allow_mcp_key_changes: patch.allow_mcp_key_changes } : {}), ...(patch.launch_at_login !== undefined ? { launch_at_login: patch.launch_at_login } : {}) }));
     act('settings.update', patch).then(
       () => setStatus('Saved.'),
-      (err: unknown) => setError(err instanceof Error ? err.message : 'Saving failed.'),
+      (err: unknown) => {
+        setFlags({ allow_mcp_key_changes: current.allow_mcp_key_changes, launch_at_login: current.launch_at_login });
+        setError(err instanceof Error ? err.message : 'Saving failed.');
+      },
     );
   };
   return (
     <section aria-labelledby="settings-title" className="card">
       <h2 id="settings-title">App settings</h2>
       <label className="check">
-        <input type="checkbox" checked={current.allow_mcp_key_changes} onChange={(e) => save({ allow_mcp_key_changes: e.target.checked })} /> Allow editors (MCP) to add, rotate and remove keys
+        <input type="checkbox" checked={flags.allow_mcp_key_changes} onChange={(e) => save({ allow_mcp_key_changes: e.target.checked })} /> Allow editors (MCP) to add, rotate and remove keys
       </label>
       <label className="check">
-        <input type="checkbox" checked={current.launch_at_login} onChange={(e) => save({ launch_at_login: e.target.checked })} /> Launch at login
+        <input type="checkbox" checked={flags.launch_at_login} onChange={(e) => save({ launch_at_login: e.target.checked })} /> Launch at login
       </label>
       <form
         className="inline-form"

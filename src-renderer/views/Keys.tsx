@@ -59,7 +59,7 @@ function KeyRow({ record }: { record: KeyRecord }): React.JSX.Element {
         <span className={`badge badge-${record.validation}`}>{VALIDATION_TEXT[record.validation]}</span>
       </div>
       <div className="key-meta muted">
-        <span title="sha256 fingerprint prefix">fp {record.fingerprint}</span> · <span>last used {when(record.last_used_at)}</span> · <span>{record.source}</span>
+        <span title="sha256 fingerprint prefix">fp {record.fingerprint}</span> · <span>last used {when(record.last_used_at)}</span> · <span>source {record.source}</span>
       </div>
       {message && <p className="muted" role="status">{message}</p>}
       {mode === 'idle' && (

@@ -68,7 +68,7 @@ export function Overview(): React.JSX.Element {
             <li key={p.provider} className={p.enabled ? '' : 'disabled'}>
               <HealthDot health={p.enabled ? p.health : 'unknown'} />
               <span>{p.provider}</span>
-              <span className="muted">{!p.enabled ? 'off' : p.latency_ms !== null ? `${p.latency_ms} ms` : p.health}</span>
+              <span className="muted">{!p.enabled ? 'off' : p.health !== 'down' && p.latency_ms !== null ? `${p.latency_ms} ms` : p.health}</span>
             </li>
           ))}
         </ul>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProviderStats } from '../../src-main/shared/provider-stats.js';
 import { useAction, useApi } from '../api/context.js';
 import { HealthDot } from '../components/HealthDot.js';
@@ -66,16 +66,23 @@ export function Providers(): React.JSX.Element {
 function ProviderRow({ stats }: { stats: ProviderStats }): React.JSX.Element {
   const act = useAction();
   const [baseUrl, setBaseUrl] = useState(stats.base_url);
+  // Shown at once; put back if the change is refused.
+  const [enabled, setEnabled] = useState(stats.enabled);
+  useEffect(() => setEnabled(stats.enabled), [stats.enabled]);
   const [message, setMessage] = useState<string | null>(null);
   const id = `prov-${stats.provider}`;
   const update = (patch: { enabled?: boolean; base_url?: string | null }): void => {
     setMessage(null);
+    if (patch.enabled !== undefined) setEnabled(patch.enabled);
     act('providers.update', { provider: stats.provider, ...patch }).then(
       () => setMessage('Saved.'),
-      (err: unknown) => setMessage(err instanceof Error ? err.message : 'Saving failed.'),
+      (err: unknown) => {
+        setEnabled(stats.enabled);
+        setMessage(err instanceof Error ? err.message : 'Saving failed.');
+      },
     );
   };
-  const latency = stats.health.latency_ms ?? stats.latency_p50_ms;
+  const latency = stats.health.status === 'down' ? null : (stats.health.latency_ms ?? stats.latency_p50_ms);
   return (
     <li className="provider-row" data-testid={id}>
       <div className="key-main">
@@ -88,7 +95,7 @@ function ProviderRow({ stats }: { stats: ProviderStats }): React.JSX.Element {
           {` · ${stats.has_key ? `${stats.keys.length} key${stats.keys.length === 1 ? '' : 's'}` : 'no key'}`}
         </span>
         <label className="check push-right">
-          <input type="checkbox" checked={stats.enabled} onChange={(e) => update({ enabled: e.target.checked })} /> Enabled
+          <input type="checkbox" checked={enabled} onChange={(e) => update({ enabled: e.target.checked })} /> Enabled
         </label>
       </div>
       {stats.health.detail && <p className="muted small">{stats.health.detail}</p>}

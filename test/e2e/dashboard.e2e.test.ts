@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ROUTING_CONFIG } from '../../src-main/core/config/default-config.js';
+import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
+import { canaryCore } from '../support/canary.js';
+import { KEYWAY_BIN } from '../support/cli.js';
+import { fileStoreEnv, httpClient, ok } from '../support/mcp.js';
+
+/**
+ * The dashboard in a real Chromium against a real `keyway serve` (spawned from the built binary,
+ * file secret store, temp data dir) whose providers are the emulators. Usage is tracked over MCP
+ * (Streamable HTTP) and the page must update by itself. Screenshots go to test/artifacts/.
+ */
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const POPOVER = { width: 380, height: 560 };
+
+let emu: Emulators;
+let dataDir: string;
+let serve: ChildProcess;
+let origin: string;
+let token: string;
+let browser: Browser;
+let mcp: Client;
+
+async function waitForServer(dir: string, pid: number): Promise<{ http_origin: string; mcp_url: string }> {
+  for (;;) {
+    try {
+      const info = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as { pid: number; http_origin: string; mcp_url: string };
+      if (info.pid === pid) return info;
+    } catch {
+      // not written yet
+    }
+    if (serve.exitCode !== null) throw new Error(`keyway serve exited with ${serve.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  emu = await startEmulators();
+  // Not tempDir(): that one is removed after each test, and this data dir serves the whole file.
+  dataDir = mkdtempSync(join(tmpdir(), 'keyway-e2e-'));
+  writeFileSync(join(dataDir, 'routing_config.json'), JSON.stringify({ ...DEFAULT_ROUTING_CONFIG, providers: configFor(emu) }, null, 2));
+  serve = spawn(process.execPath, [KEYWAY_BIN, 'serve', '--port', '0'], { env: fileStoreEnv(dataDir), stdio: ['ignore', 'ignore', 'pipe'] });
+  const info = await waitForServer(dataDir, serve.pid!);
+  origin = info.http_origin;
+  token = readFileSync(join(dataDir, 'http-token'), 'utf8').trim();
+  mcp = await httpClient(info.mcp_url, token, 'e2e-editor');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await mcp?.close();
+  await browser?.close();
+  if (serve && serve.exitCode === null) {
+    const exited = new Promise((resolve) => serve.once('exit', resolve));
+    serve.kill('SIGTERM');
+    await exited;
+  }
+  await emu?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openDashboard(colorScheme: 'light' | 'dark' = 'light', fragment = `#token=${token}`): Promise<Page> {
+  const context = await browser.newContext({ viewport: POPOVER, colorScheme });
+  const page = await context.newPage();
+  // Fail on a missing element well before the test's own timeout, with the locator named.
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${origin}/ui/${fragment}`);
+  return page;
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${scheme}.png`), fullPage: true });
+  }
+}
+
+const spendLevel = (page: Page) => page.getByTestId('spend-today').getAttribute('data-level');
+const chartTotal = async (page: Page) => Number(await page.getByTestId('cost-chart').getAttribute('data-total'));
+
+describe('dashboard end to end', () => {
+  it('shows the login screen, not data, for a wrong or missing token', async () => {
+    const wrong = await openDashboard('light', '#token=not-the-token-at-all');
+    await wrong.getByRole('alert').filter({ hasText: 'That token was not accepted' }).waitFor();
+    expect(await wrong.getByLabel('Access token').isVisible()).toBe(true);
+    expect(await wrong.content()).not.toMatch(/spent|\$10\.00|anthropic/);
+    await shoot(wrong, 'login');
+    const none = await openDashboard('light', '');
+    await none.getByLabel('Access token').waitFor();
+    expect(await none.getByRole('tab').count()).toBe(0);
+    await none.getByLabel('Access token').fill(token);
+    await none.getByRole('button', { name: 'Continue' }).click();
+    await none.getByRole('tab', { name: 'Overview' }).waitFor();
+    await wrong.context().close();
+    await none.context().close();
+  });
+
+  it('moves the token from the URL into session storage', async () => {
+    const page = await openDashboard();
+    await page.getByTestId('spend-today').waitFor();
+    expect(page.url()).toBe(`${origin}/ui/`);
+    expect(await page.evaluate(() => sessionStorage.getItem('keyway.token'))).toBe(token);
+    await page.context().close();
+  });
+
+  it('adds a key in the GUI: format errors inline before submit, then only the masked key', async () => {
+    const page = await openDashboard();
+    await page.getByRole('tab', { name: 'Keys' }).click();
+    await page.getByLabel('Provider').selectOption('anthropic');
+    const secretField = page.getByLabel('API key');
+    await secretField.fill('sk-proj-wrong-provider');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    await page.getByText('Anthropic keys start with "sk-ant-"').waitFor();
+    expect(emu.anthropic.requests).toHaveLength(0);
+    expect(await page.getByText('No keys yet').isVisible()).toBe(true);
+
+    await secretField.fill(emu.anthropic.key);
+    expect(await secretField.getAttribute('type')).toBe('password');
+    await page.getByRole('button', { name: 'Add key' }).click();
+    const row = page.getByTestId('key-anthropic-default');
+    await row.waitFor();
+    expect(await row.getByLabel('masked key').textContent()).toBe(`sk-ant-...${emu.anthropic.key.slice(-4)}`);
+    expect(await secretField.inputValue()).toBe('');
+    expect(await page.content()).not.toContain(canaryCore(emu.anthropic.key));
+
+    await row.getByRole('button', { name: 'Validate' }).click();
+    await row.getByText(/^OK: /).waitFor();
+    await row.getByText('valid', { exact: true }).waitFor();
+    await shoot(page, 'keys');
+    await page.context().close();
+  });
+
+  it('updates the spend bar and chart live as usage is tracked over MCP, then alerts at the threshold and past the limit', async () => {
+    const page = await openDashboard();
+    await page.getByTestId('spend-today').waitFor();
+    expect(await chartTotal(page)).toBe(0);
+
+    const first = await ok<{ cost_usd: number }>(mcp, 'track_request', { provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 5_000 });
+    const cost = first.cost_usd;
+    expect(cost).toBeGreaterThan(0);
+    await expect.poll(() => chartTotal(page), { timeout: 10_000 }).toBeCloseTo(cost, 5);
+    await page.getByTestId('top-models').getByText('gpt-4-turbo').waitFor();
+
+    // Set the daily limit in the GUI so that 4 such requests pass the 80% threshold and 5 exceed it.
+    await page.getByRole('tab', { name: 'Budget & settings' }).click();
+    await page.getByLabel('Daily limit (USD)').first().fill(String(cost * 4.5));
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shoot(page, 'budget');
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByTestId('spend-today').waitFor();
+    expect(await spendLevel(page)).toBe('ok');
+
+    for (let i = 0; i < 3; i++) await ok(mcp, 'track_request', { provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 5_000 });
+    await expect.poll(() => spendLevel(page), { timeout: 10_000 }).toBe('warning');
+    await page.getByRole('alert').filter({ hasText: /daily/i }).first().waitFor();
+    expect(await chartTotal(page)).toBeCloseTo(cost * 4, 5);
+
+    await ok(mcp, 'track_request', { provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 5_000 });
+    await expect.poll(() => spendLevel(page), { timeout: 10_000 }).toBe('exceeded');
+    expect(await page.locator('.alert').first().getAttribute('class')).toContain('alert-budget_exceeded');
+    await shoot(page, 'overview');
+    await page.context().close();
+  });
+
+  it('shows providers with health from the emulators and the routing table', async () => {
+    const page = await openDashboard();
+    await page.getByRole('tab', { name: 'Providers' }).click();
+    await page.getByTestId('provider-list').waitFor();
+    for (const provider of ['anthropic', 'openai', 'google', 'local']) await page.getByTestId(`prov-${provider}`).waitFor();
+    expect(await page.getByTestId('routing-table').textContent()).toContain('code_generation');
+    await page.getByTestId('prov-google').getByLabel('Enabled').uncheck();
+    await page.getByTestId('prov-google').getByText('Saved.').waitFor();
+    expect(JSON.parse(readFileSync(join(dataDir, 'routing_config.json'), 'utf8')).providers.google.enabled).toBe(false);
+    await shoot(page, 'providers');
+    await page.context().close();
+  });
+
+  it('is keyboard reachable: every control has a label and tabs move between views', async () => {
+    const page = await openDashboard();
+    await page.getByRole('tab', { name: 'Overview' }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Add a key' }).waitFor();
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).length,
+    );
+    expect(unlabeled).toBe(0);
+    await page.context().close();
+  });
+});
