@@ -47,6 +47,18 @@ describe('budgets', () => {
     h.service.close();
   });
 
+  it('reports spending but no warnings, alerts or refusals while budgets are disabled', async () => {
+    const h = await harness({ daily: 1 });
+    await h.service.setBudget({ enabled: false }, CLI);
+    await h.spend(2);
+    const status = h.service.checkBudget();
+    expect(status).toMatchObject({ enabled: false, status: 'ok', alerts: [] });
+    expect(status.periods[0]).toMatchObject({ spent_usd: 2, status: 'ok' });
+    expect(h.alerts).toEqual([]);
+    expect(h.service.reserveBudget({ estimated_cost_usd: 50 }).granted).toBe(true);
+    h.service.close();
+  });
+
   it('never counts local (Ollama) usage against money budgets', async () => {
     const h = await harness({ daily: 1 });
     await h.service.trackRequest({ provider: 'local', model: 'llama2', input_tokens: 5_000_000, output_tokens: 5_000_000 }, CLI);
