@@ -42,7 +42,7 @@ export async function toolResult(
 /** Rephrases the CLI-flavoured hints of a few codes as the MCP calls that fix them. */
 function forModel(info: ErrorInfo, args: Record<string, unknown>): string {
   const provider = isProviderId(args.provider) ? args.provider : undefined;
-  if (info.code === 'key_not_found' && provider) {
+  if (info.code === 'key_not_found' && provider && info.message.startsWith(`No ${provider} key`)) {
     const label = typeof args.label === 'string' && args.label !== 'default' ? ` labelled "${args.label}"` : '';
     const labelArg = label ? `, label="${String(args.label)}"` : '';
     return `No key for ${provider}${label}. Add one with add_api_key(provider="${provider}", env_var="${envVarFor(provider)}"${labelArg}).`;

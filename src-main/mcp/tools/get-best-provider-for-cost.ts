@@ -2,7 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { BestForCostOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { taskTypeParam, tokensParam } from './fields.js';
+import { BestProviderForCostInputSchema } from '../../shared/routing.js';
+import { TASK_TYPE_HELP } from './fields.js';
+
+const shape = BestProviderForCostInputSchema.shape;
 
 export function registerGetBestProviderForCostTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -11,7 +14,11 @@ export function registerGetBestProviderForCostTool(server: McpServer, deps: McpD
       title: 'Find the cheapest provider',
       description:
         'Rank the usable providers by estimated cost for a request of this size (optionally for a task type). Returns the cheapest usable one and the full ranking, with the reason for each unusable one.',
-      inputSchema: { input_tokens: tokensParam('Input (prompt) tokens.'), output_tokens: tokensParam('Expected output tokens.'), task_type: taskTypeParam.optional() },
+      inputSchema: {
+        input_tokens: shape.input_tokens.describe('Input (prompt) tokens.'),
+        output_tokens: shape.output_tokens.describe('Expected output tokens.'),
+        task_type: shape.task_type.describe(TASK_TYPE_HELP),
+      },
       outputSchema: BestForCostOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },

@@ -2,7 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { ProviderStatsOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { providerParam } from './fields.js';
+import { ProviderStatsInputSchema } from '../../shared/provider-stats.js';
+import { PROVIDER_HELP } from './fields.js';
+
+const shape = ProviderStatsInputSchema.shape;
 
 export function registerGetProviderStatsTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -11,7 +14,9 @@ export function registerGetProviderStatsTool(server: McpServer, deps: McpDeps): 
       title: 'Get provider statistics',
       description:
         'Per provider (or one): enabled, models, keys (masked) and their validation, health and circuit state, request counts, success rate, latency p50/p95, cost today and this month.',
-      inputSchema: { provider: providerParam.optional() },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+      },
       outputSchema: ProviderStatsOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

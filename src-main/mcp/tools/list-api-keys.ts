@@ -2,7 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { ListKeysOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { providerParam } from './fields.js';
+import { ListKeysInputSchema } from '../../shared/keys.js';
+import { PROVIDER_HELP } from './fields.js';
+
+const shape = ListKeysInputSchema.shape;
 
 export function registerListApiKeysTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -10,7 +13,9 @@ export function registerListApiKeysTool(server: McpServer, deps: McpDeps): void 
     {
       title: 'List API keys',
       description: 'List the stored keys (all, or one provider\'s) with masked form, fingerprint, source and last validation. Secrets are never shown.',
-      inputSchema: { provider: providerParam.optional() },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+      },
       outputSchema: ListKeysOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -4,7 +4,10 @@ import { mcpCallContext } from '../call-context.js';
 import { requireMcpKeyChanges } from '../key-changes.js';
 import { RemoveKeyOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { labelParam, providerParam } from './fields.js';
+import { KeyRefSchema } from '../../shared/keys.js';
+import { LABEL_HELP, PROVIDER_HELP } from './fields.js';
+
+const shape = KeyRefSchema.shape;
 
 export function registerRemoveApiKeyTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -12,7 +15,10 @@ export function registerRemoveApiKeyTool(server: McpServer, deps: McpDeps): void
     {
       title: 'Remove an API key',
       description: 'Delete a provider\'s stored key (the default one, or the one with this label) from the vault. Cannot be undone; confirm with the user first.',
-      inputSchema: { provider: providerParam, label: labelParam },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+        label: shape.label.describe(LABEL_HELP),
+      },
       outputSchema: RemoveKeyOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },

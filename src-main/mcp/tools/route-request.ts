@@ -1,9 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import type { McpDeps } from '../deps.js';
 import { RouteOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { providerParam, taskTypeParam } from './fields.js';
+import { RouteRequestInputSchema } from '../../shared/routing.js';
+import { TASK_TYPE_HELP } from './fields.js';
+
+const shape = RouteRequestInputSchema.shape;
 
 export function registerRouteRequestTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -12,7 +14,11 @@ export function registerRouteRequestTool(server: McpServer, deps: McpDeps): void
       title: 'Route a request to the best provider',
       description:
         'Pick the provider and model for a task type (e.g. code_generation, code_review, chat, analysis, data_extraction, embeddings): the preferred provider if usable, else the task\'s provider from the routing table, else the fallback order. Explains the choice and every provider skipped (no key, disabled, unhealthy, over budget, ...).',
-      inputSchema: { task_type: taskTypeParam, preferred_provider: providerParam.optional().describe('Try this provider first.'), enable_fallback: z.boolean().optional().describe('Fall back to other providers when the first choice is unusable. Default true.') },
+      inputSchema: {
+        task_type: shape.task_type.describe(TASK_TYPE_HELP),
+        preferred_provider: shape.preferred_provider.describe('Try this provider first.'),
+        enable_fallback: shape.enable_fallback.describe('Fall back to other providers when the first choice is unusable. Default true.'),
+      },
       outputSchema: RouteOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },

@@ -1,11 +1,13 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import type { McpDeps } from '../deps.js';
 import { mcpCallContext } from '../call-context.js';
 import { requireMcpKeyChanges } from '../key-changes.js';
 import { UpdateProviderConfigOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { providerParam } from './fields.js';
+import { UpdateProviderConfigInputSchema } from '../../shared/config.js';
+import { PROVIDER_HELP } from './fields.js';
+
+const shape = UpdateProviderConfigInputSchema.shape;
 
 export function registerUpdateProviderConfigTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -14,11 +16,18 @@ export function registerUpdateProviderConfigTool(server: McpServer, deps: McpDep
       title: 'Update a provider\'s configuration',
       description:
         'Change one provider\'s block in routing_config.json: enable or disable it, its models, its rate limit (requests per minute) or its base URL. Only the fields given change.',
-      inputSchema: { provider: providerParam, enabled: z.boolean().optional().describe('false stops routing to this provider.'), models: z.array(z.string().min(1).max(128)).max(64).optional().describe('Model ids this provider offers, preferred first.'), rate_limit: z.number().int().positive().max(1_000_000).optional().describe('Requests per minute.'), base_url: z.string().max(2048).optional().describe('API base URL (http or https), e.g. a proxy or a remote Ollama.') },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+        enabled: shape.enabled.describe('false stops routing to this provider.'),
+        models: shape.models.describe('Model ids this provider offers, preferred first.'),
+        rate_limit: shape.rate_limit.describe('Requests per minute.'),
+        base_url: shape.base_url.describe('API base URL (http or https), e.g. a proxy or a remote Ollama; null removes it.'),
+      },
       outputSchema: UpdateProviderConfigOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    (args, extra) => toolResult(deps, 'update_provider_config', args, () => {
+    (args, extra) =>
+      toolResult(deps, 'update_provider_config', args, () => {
         requireMcpKeyChanges(deps.service, 'update_provider_config');
         const { provider, ...patch } = args;
         return deps.service.updateProviderConfig(provider, patch, mcpCallContext(server, extra._meta));

@@ -1,9 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import type { McpDeps } from '../deps.js';
 import { mcpCallContext } from '../call-context.js';
 import { ValidateAllKeysOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
+import { ValidateAllKeysInputSchema } from '../../shared/validation.js';
+
+const shape = ValidateAllKeysInputSchema.shape;
 
 export function registerValidateAllKeysTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -12,7 +14,9 @@ export function registerValidateAllKeysTool(server: McpServer, deps: McpDeps): v
       title: 'Validate all API keys',
       description:
         'Check every stored key (format, then unless offline=true a live request to each provider). Returns one result per key plus counts of valid and failed keys.',
-      inputSchema: { offline: z.boolean().optional().describe('true: format checks only, no network calls. Default false.') },
+      inputSchema: {
+        offline: shape.offline.describe('true: format checks only, no network calls. Default false.'),
+      },
       outputSchema: ValidateAllKeysOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },

@@ -1,10 +1,12 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 import type { McpDeps } from '../deps.js';
 import { mcpCallContext } from '../call-context.js';
 import { KeyValidationOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
-import { labelParam, providerParam } from './fields.js';
+import { ValidateKeyInputSchema } from '../../shared/validation.js';
+import { LABEL_HELP, PROVIDER_HELP } from './fields.js';
+
+const shape = ValidateKeyInputSchema.shape;
 
 export function registerValidateKeyTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -13,7 +15,11 @@ export function registerValidateKeyTool(server: McpServer, deps: McpDeps): void 
       title: 'Validate an API key',
       description:
         'Check one stored key: its format, then (unless offline=true) one authenticated request to the provider. Stores and returns the outcome (valid, invalid, rate_limited, unreachable, ...) with what to do next. Never returns the key.',
-      inputSchema: { provider: providerParam, label: labelParam, offline: z.boolean().optional().describe('true: format check only, no network call. Default false.') },
+      inputSchema: {
+        provider: shape.provider.describe(PROVIDER_HELP),
+        label: shape.label.describe(LABEL_HELP),
+        offline: shape.offline.describe('true: format check only, no network call. Default false.'),
+      },
       outputSchema: KeyValidationOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
