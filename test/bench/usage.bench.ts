@@ -68,7 +68,7 @@ async function trackThroughput(): Promise<BenchRow> {
 }
 
 /** Builds (or reuses) a 1,000,000-record ledger spread over the last 365 days, in one transaction. */
-function largeLedger(): string {
+export function largeLedger(): string {
   const path = join(CACHE_DIR, 'usage.db');
   if (existsSync(path) && Date.now() - statSync(path).mtimeMs < CACHE_MAX_AGE_MS) return path;
   rmSync(CACHE_DIR, { recursive: true, force: true });

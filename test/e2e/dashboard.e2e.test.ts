@@ -110,7 +110,7 @@ describe('dashboard end to end', () => {
     const page = await openDashboard();
     await page.getByTestId('spend-today').waitFor();
     expect(page.url()).toBe(`${origin}/ui/`);
-    expect(await page.evaluate(() => sessionStorage.getItem('keyway.token'))).toBe(token);
+    expect(await page.evaluate("sessionStorage.getItem('keyway.token')")).toBe(token);
     await page.context().close();
   });
 
@@ -193,9 +193,7 @@ describe('dashboard end to end', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Add a key' }).waitFor();
-    const unlabeled = await page.evaluate(() =>
-      [...document.querySelectorAll('input, select')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).length,
-    );
+    const unlabeled = await page.evaluate("[...document.querySelectorAll('input, select')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length");
     expect(unlabeled).toBe(0);
     await page.context().close();
   });
