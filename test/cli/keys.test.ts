@@ -184,7 +184,7 @@ describe('secrets never leak (canary scan)', () => {
     await run(['keys', 'add', 'openai'], canaries.misformatted);
     await run(['keys', 'rotate', 'anthropic', '--grace', '3600'], canaries.rotateStdin);
     await run(['keys', 'rotate', 'openai', '--label', 'work', '--from-env', 'ROTATE_ENV']);
-    for (const args of [['keys', 'list'], ['keys', 'list', '--json'], ['keys', 'validate'], ['--json', 'keys', 'validate'], ['audit'], ['audit', '--json'], ['audit', 'verify']]) {
+    for (const args of [['keys', 'list'], ['keys', 'list', '--json'], ['keys', 'validate', '--offline'], ['--json', 'keys', 'validate', '--offline'], ['audit'], ['audit', '--json'], ['audit', 'verify']]) {
       await run(args);
     }
     await run(['keys', 'export', '--to', backup, '--passphrase-env', 'BACKUP_PASS']);
