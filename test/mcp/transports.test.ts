@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileStoreEnv, httpClient, ok, openTestService, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
 import { rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp-dir.js';
+import { KEYWAY_BIN } from '../support/cli.js';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -18,6 +19,32 @@ async function track<T extends { close(): Promise<void> }>(value: T): Promise<T>
 }
 
 describe('keyway mcp (stdio, the real built binary)', () => {
+  it('writes nothing but JSON-RPC lines to stdout, even for failures and unknown methods', async () => {
+    const { spawn } = await import('node:child_process');
+    const dataDir = tempDir();
+    const child = spawn(process.execPath, [KEYWAY_BIN, 'mcp'], { env: fileStoreEnv(dataDir), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'remove_api_key', arguments: { provider: 'openai' } } },
+      { jsonrpc: '2.0', id: 3, method: 'no/such/method' },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'get_usage', arguments: {} } },
+    ];
+    child.stdin.write(lines.map((l) => JSON.stringify(l)).join('\n') + '\nthis is not json\n');
+    await new Promise<void>((resolve) => {
+      const check = () => ([1, 2, 3, 4].every((id) => stdout.includes(`"id":${id}}`) || stdout.includes(`"id":${id},`)) ? resolve() : setTimeout(check, 20));
+      check();
+    });
+    child.stdin.end();
+    await new Promise((resolve) => child.on('close', resolve));
+    const messages = stdout.trim().split('\n').map((line) => JSON.parse(line) as { jsonrpc: string; id?: number });
+    expect(messages.every((m) => m.jsonrpc === '2.0')).toBe(true);
+    expect(messages.filter((m) => m.id !== undefined).map((m) => m.id).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+
   it('serves in-process when no service runs, with nothing but protocol on stdout', async () => {
     const dataDir = tempDir();
     const secret = canaryKey('anthropic');
