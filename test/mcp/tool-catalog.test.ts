@@ -58,7 +58,7 @@ describe('the tool catalog', () => {
     for (const [tool, field] of [
       ['add_api_key', 'api_key'],
       ['rotate_key', 'new_api_key'],
-    ]) {
+    ] as const) {
       expect((tools.get(tool)!.inputSchema.properties![field] as { description: string }).description).toMatch(/prefer env_var.*out of the conversation/);
     }
   });
