@@ -1,4 +1,4 @@
-import { app, clipboard, dialog, session, type Rectangle } from 'electron';
+import { app, clipboard, dialog, nativeTheme, session, type Rectangle } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../core/dashboard.js';
@@ -104,6 +104,8 @@ async function start(): Promise<void> {
     if (name === 'settings.changed') applyLoginItem();
     refresh();
   });
+  // Menu bar theme switches pick the matching icon; the timer rolls the day and month over.
+  nativeTheme.on('updated', refresh);
   const timer = setInterval(refresh, REFRESH_MS);
   refresh();
 

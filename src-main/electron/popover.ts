@@ -1,5 +1,6 @@
 import { BrowserWindow, screen, type Rectangle } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AppView } from '../shared/dashboard.js';
 import { IPC } from '../shared/ipc-channels.js';
 import type { UiStateStore } from './ui-state.js';
@@ -41,7 +42,7 @@ export function createPopover(options: { preloadPath: string; rendererDir: strin
     },
   });
   const indexFile = join(options.rendererDir, 'index.html');
-  const rendererOrigin = options.devUrl ?? `file://${options.rendererDir}`;
+  const rendererOrigin = options.devUrl ?? pathToFileURL(options.rendererDir).href;
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
