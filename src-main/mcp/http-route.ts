@@ -11,8 +11,13 @@ export interface McpHttpEndpoint {
   close(): Promise<void>;
 }
 
+/** Sessions kept at most; past it the least recently used one is closed (a client that vanished never says goodbye). */
+export const DEFAULT_MAX_HTTP_SESSIONS = 64;
+
 /** Streamable HTTP at /mcp: one session (and one MCP server) per initialize. */
-export function mcpHttpEndpoint(deps: McpDeps): McpHttpEndpoint {
+export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number } = {}): McpHttpEndpoint {
+  const maxSessions = options.maxSessions ?? DEFAULT_MAX_HTTP_SESSIONS;
+  // Insertion order is recency order: each request moves its session to the end.
   const transports = new Map<string, StreamableHTTPServerTransport>();
 
   const route: HttpRoute = async (req, res, url) => {
@@ -20,6 +25,8 @@ export function mcpHttpEndpoint(deps: McpDeps): McpHttpEndpoint {
     const sessionId = req.headers['mcp-session-id'];
     const existing = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
     if (existing) {
+      transports.delete(sessionId as string);
+      transports.set(sessionId as string, existing);
       await existing.handleRequest(req, res);
       return true;
     }
@@ -30,7 +37,14 @@ export function mcpHttpEndpoint(deps: McpDeps): McpHttpEndpoint {
     const connection = createMcpServer({ ...deps, transport: 'http' });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void transports.set(id, transport),
+      onsessioninitialized: (id) => {
+        transports.set(id, transport);
+        if (transports.size > maxSessions) {
+          const [oldest] = transports.values();
+          deps.log?.('closing the least recently used HTTP session (session limit reached)', 'info');
+          void oldest?.close().catch(() => {});
+        }
+      },
     });
     transport.onclose = () => {
       if (transport.sessionId) transports.delete(transport.sessionId);

@@ -150,3 +150,30 @@ describe('the MCP socket', () => {
     service.close();
   });
 });
+
+describe('HTTP sessions', () => {
+  it('closes the least recently used session past the limit, and the others keep working', async () => {
+    const { mcpHttpEndpoint } = await import('../../src-main/mcp/http-route.js');
+    const { startHttpServer } = await import('../../src-main/http/server.js');
+    const service = openTestService();
+    const endpoint = mcpHttpEndpoint({ service, transport: 'http' }, { maxSessions: 2 });
+    const http = await startHttpServer({ token: 'T'.repeat(43), port: 0, protectedRoutes: [endpoint.route] });
+    open.push({
+      close: async () => {
+        await endpoint.close();
+        await http.close();
+        service.close();
+      },
+    });
+    const url = `${http.origin}/mcp`;
+    const first = await track(await httpClient(url, 'T'.repeat(43), 'first'));
+    const second = await track(await httpClient(url, 'T'.repeat(43), 'second'));
+    await second.ping();
+    await first.ping(); // first is now the most recent
+    const third = await track(await httpClient(url, 'T'.repeat(43), 'third'));
+    expect(endpoint.sessions()).toBe(2);
+    await expect(second.ping()).rejects.toThrow();
+    await first.ping();
+    await third.ping();
+  });
+});
