@@ -20,6 +20,11 @@ const shortName = (what: string) =>
     .max(128, `${what} must be at most 128 characters`)
     .regex(/^[\x21-\x7e][\x20-\x7e]*$/, `${what} must be printable ASCII`);
 
+/** Cache reads and writes are parts of input_tokens, so together they cannot exceed it. */
+const cacheWithinInput = (v: { input_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number }): boolean =>
+  (v.cached_input_tokens ?? 0) + (v.cache_write_tokens ?? 0) <= v.input_tokens;
+const CACHE_WITHIN_INPUT = { message: 'cached_input_tokens plus cache_write_tokens cannot exceed input_tokens', path: ['cached_input_tokens'] };
+
 const modelName = z
   .string()
   .min(1, 'model must not be empty')
@@ -35,6 +40,8 @@ export const TrackRequestInputSchema = z
     output_tokens: tokens('output_tokens'),
     /** The part of input_tokens served from the provider's prompt cache (billed at the cache-read price). */
     cached_input_tokens: tokens('cached_input_tokens').optional(),
+    /** The part of input_tokens written to the prompt cache (billed at the cache-write price, e.g. Anthropic's cache_creation_input_tokens). */
+    cache_write_tokens: tokens('cache_write_tokens').optional(),
     success: z.boolean({ error: 'success must be true or false' }).default(true),
     latency_ms: z.number().int('latency_ms must be whole milliseconds').min(0).max(24 * 3600 * 1000).optional(),
     task_type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'task_type must be snake_case, e.g. code_generation').optional(),
@@ -44,10 +51,7 @@ export const TrackRequestInputSchema = z
     reservation: z.string().regex(/^rsv_[0-9a-f]{24}$/, 'reservation must be a ticket id from reserveBudget').optional(),
   })
   .strict()
-  .refine((v) => (v.cached_input_tokens ?? 0) <= v.input_tokens, {
-    message: 'cached_input_tokens cannot exceed input_tokens',
-    path: ['cached_input_tokens'],
-  });
+  .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
 export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
 
@@ -62,6 +66,7 @@ export interface TrackResult {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   success: boolean;
   latency_ms: number | null;
   /** null when the model has no known price (see warnings); never silently 0. */
@@ -84,6 +89,7 @@ export interface UsageTotals {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   /** Sum over priced requests, in USD (exact to the micro-dollar). */
   cost_usd: number;
   /** Requests whose model had no price: their cost is not in cost_usd. */
@@ -130,12 +136,10 @@ export const EstimateCostInputSchema = z
     input_tokens: tokens('input_tokens'),
     output_tokens: tokens('output_tokens'),
     cached_input_tokens: tokens('cached_input_tokens').optional(),
+    cache_write_tokens: tokens('cache_write_tokens').optional(),
   })
   .strict()
-  .refine((v) => (v.cached_input_tokens ?? 0) <= v.input_tokens, {
-    message: 'cached_input_tokens cannot exceed input_tokens',
-    path: ['cached_input_tokens'],
-  });
+  .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
 export type EstimateCostInput = z.input<typeof EstimateCostInputSchema>;
 
 /** Prices in USD per million tokens, as the models.dev catalog states them. */
@@ -159,6 +163,7 @@ export interface CostEstimate {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   input_cost_usd: number | null;
   output_cost_usd: number | null;
   /** null when unpriced (see warnings); never silently 0. */
@@ -184,6 +189,7 @@ export interface UsageRecord {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   cost_usd: number | null;
   success: boolean;
   latency_ms: number | null;

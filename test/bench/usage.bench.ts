@@ -14,7 +14,7 @@ const RECORDS = 1_000_000;
 const CALLERS = 64;
 const THROUGHPUT_SECONDS = 3;
 /** Bump when the generated ledger's shape changes, so a stale cached file is not reused. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const CACHE_DIR = join(tmpdir(), `keyway-bench-ledger-v${CACHE_VERSION}`);
 const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 

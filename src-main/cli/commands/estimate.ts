@@ -14,6 +14,7 @@ interface EstimateOptions {
   model?: string;
   text?: string;
   cached?: number;
+  cacheWrite?: number;
 }
 
 const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -26,6 +27,7 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
     .option('--input <n>', 'input tokens', numberOption)
     .option('--output <n>', 'output tokens (default 0)', numberOption)
     .option('--cached <n>', 'part of --input read from the prompt cache', numberOption)
+    .option('--cache-write <n>', 'part of --input written to the prompt cache', numberOption)
     .option('--model <model>', 'model id (default: the provider default)')
     .option('--text <file>', 'count the input tokens of this file instead of --input')
     .addHelpText('after', '\nExamples:\n  keyway estimate anthropic --input 5000 --output 2000\n  keyway estimate openai --model gpt-4o --text prompt.md --output 500')
@@ -46,6 +48,7 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
         output_tokens: options.output ?? 0,
         ...(options.model === undefined ? {} : { model: options.model }),
         ...(options.cached === undefined ? {} : { cached_input_tokens: options.cached }),
+        ...(options.cacheWrite === undefined ? {} : { cache_write_tokens: options.cacheWrite }),
       });
       for (const warning of estimate.warnings) io.err(`warning: ${warning}`);
       io.print(count ? { ...estimate, token_count: count } : estimate, (e) => formatEstimate(e, count));

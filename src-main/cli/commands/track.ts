@@ -13,6 +13,7 @@ interface TrackOptions {
   model?: string;
   failed?: boolean;
   cached?: number;
+  cacheWrite?: number;
   latency?: number;
   task?: string;
 }
@@ -26,6 +27,7 @@ export function registerTrackCommand(program: Command, io: CliIo): void {
     .requiredOption('--output <n>', 'output (completion) tokens', numberOption)
     .option('--model <model>', 'model id (default: the provider default, priced at the seed rate)')
     .option('--cached <n>', 'part of --input read from the prompt cache', numberOption)
+    .option('--cache-write <n>', 'part of --input written to the prompt cache', numberOption)
     .option('--latency <ms>', 'request latency in milliseconds', numberOption)
     .option('--task <type>', 'task type, e.g. code_generation')
     .option('--failed', 'the request failed')
@@ -40,6 +42,7 @@ export function registerTrackCommand(program: Command, io: CliIo): void {
           success: !options.failed,
           ...(options.model === undefined ? {} : { model: options.model }),
           ...(options.cached === undefined ? {} : { cached_input_tokens: options.cached }),
+          ...(options.cacheWrite === undefined ? {} : { cache_write_tokens: options.cacheWrite }),
           ...(options.latency === undefined ? {} : { latency_ms: options.latency }),
           ...(options.task === undefined ? {} : { task_type: options.task }),
         },

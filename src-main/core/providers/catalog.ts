@@ -13,6 +13,7 @@ export interface MicroPrice {
   input: number;
   output: number;
   cache_read: number;
+  cache_write: number;
 }
 
 export interface PriceLookup {
@@ -28,6 +29,7 @@ export interface TokenCounts {
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens?: number;
+  cache_write_tokens?: number;
 }
 
 type PriceTable = ReadonlyMap<string, ModelPrice>;
@@ -85,7 +87,12 @@ export function defaultModel(provider: ProviderId): string {
 const toMicros = (usdPerMillion: number): number => Math.round(usdPerMillion * 1_000_000);
 
 function microPrice(price: ModelPrice): MicroPrice {
-  return { input: toMicros(price.input), output: toMicros(price.output), cache_read: toMicros(price.cache_read ?? price.input) };
+  return {
+    input: toMicros(price.input),
+    output: toMicros(price.output),
+    cache_read: toMicros(price.cache_read ?? price.input),
+    cache_write: toMicros(price.cache_write ?? price.input),
+  };
 }
 
 /**
@@ -130,6 +137,7 @@ export class PriceCatalog {
   estimate(provider: ProviderId, model: string | undefined, counts: TokenCounts): CostEstimate {
     const found = this.lookup(provider, model);
     const cached = counts.cached_input_tokens ?? 0;
+    const cacheWrite = counts.cache_write_tokens ?? 0;
     const base = {
       provider,
       model: found.model,
@@ -138,16 +146,14 @@ export class PriceCatalog {
       input_tokens: counts.input_tokens,
       output_tokens: counts.output_tokens,
       cached_input_tokens: cached,
+      cache_write_tokens: cacheWrite,
       warnings: [...found.warnings],
     };
     const price = found.price;
     if (price === null) {
       return { ...base, input_per_1k_usd: null, output_per_1k_usd: null, input_cost_usd: null, output_cost_usd: null, cost_usd: null };
     }
-    const inputMicros = tokenCostMicros([
-      [counts.input_tokens - cached, price.input],
-      [cached, price.cache_read],
-    ]);
+    const inputMicros = tokenCostMicros(inputParts(price, counts));
     const outputMicros = tokenCostMicros([[counts.output_tokens, price.output]]);
     return {
       ...base,
@@ -191,7 +197,7 @@ export class PriceCatalog {
       if (price) return { model, priced_as: name, source, price: microPrice(price), warnings };
     }
     if (provider === 'local') {
-      return { model, priced_as: family, source: 'local', price: { input: 0, output: 0, cache_read: 0 }, warnings };
+      return { model, priced_as: family, source: 'local', price: { input: 0, output: 0, cache_read: 0, cache_write: 0 }, warnings };
     }
     warnings.push(
       `No price is known for ${provider} model "${model}", so its cost is not counted (unpriced). Add it to ${this.overridesPath ?? 'prices.json'} as {"${provider}": {"${model}": {"input": <USD per 1M>, "output": <USD per 1M>}}}.`,
@@ -226,12 +232,18 @@ export class PriceCatalog {
 }
 
 function costWith(price: MicroPrice, counts: TokenCounts): number {
+  return tokenCostMicros([...inputParts(price, counts), [counts.output_tokens, price.output]]);
+}
+
+/** Plain input at the input price, cache reads and cache writes at theirs (both are parts of input_tokens). */
+function inputParts(price: MicroPrice, counts: TokenCounts): Array<[number, number]> {
   const cached = counts.cached_input_tokens ?? 0;
-  return tokenCostMicros([
-    [counts.input_tokens - cached, price.input],
+  const cacheWrite = counts.cache_write_tokens ?? 0;
+  return [
+    [counts.input_tokens - cached - cacheWrite, price.input],
     [cached, price.cache_read],
-    [counts.output_tokens, price.output],
-  ]);
+    [cacheWrite, price.cache_write],
+  ];
 }
 
 /** An invalid prices.json never stops tracking: it is ignored and every result carries a warning naming the problem. */

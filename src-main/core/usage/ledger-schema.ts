@@ -7,7 +7,7 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /**
  * usage.db. Raw records are kept small (integers only; names live in `names`) so a record costs
@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS records (
   latency INTEGER,
   task INTEGER,
   key_label INTEGER,
-  client INTEGER
+  client INTEGER,
+  cache_write INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS records_by_provider_time ON records (provider, ts);
 CREATE TABLE IF NOT EXISTS daily (
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS daily (
   cached INTEGER NOT NULL,
   cost INTEGER NOT NULL,
   unpriced INTEGER NOT NULL,
+  cache_write INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (day, provider, model)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reservations (
@@ -65,3 +67,9 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
   PRIMARY KEY (period, scope, level)
 ) WITHOUT ROWID;
 `;
+
+/** Steps from each older schema version to the next, run in order inside one transaction. */
+export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
+  1: `ALTER TABLE records ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE daily ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;`,
+};

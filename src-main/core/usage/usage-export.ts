@@ -8,6 +8,7 @@ const COLUMNS: Array<keyof UsageRecord> = [
   'input_tokens',
   'output_tokens',
   'cached_input_tokens',
+  'cache_write_tokens',
   'cost_usd',
   'success',
   'latency_ms',

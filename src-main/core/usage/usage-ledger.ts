@@ -15,7 +15,7 @@ import { KeywayError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { parseInput } from '../parse-input.js';
 import type { PriceCatalog } from '../providers/catalog.js';
-import { LEDGER_SCHEMA, PROVIDER_BY_CODE, PROVIDER_CODES, SCHEMA_VERSION } from './ledger-schema.js';
+import { LEDGER_MIGRATIONS, LEDGER_SCHEMA, PROVIDER_BY_CODE, PROVIDER_CODES, SCHEMA_VERSION } from './ledger-schema.js';
 import { LocalCalendar, dayKeyToString } from './local-calendar.js';
 import { microsToUsd } from './money.js';
 
@@ -50,6 +50,7 @@ interface Pending {
   input: number;
   output: number;
   cached: number;
+  cacheWrite: number;
   cost: number | null;
   ok: 0 | 1;
   latency: number | null;
@@ -72,6 +73,7 @@ interface DailyRow {
   input: number;
   output: number;
   cached: number;
+  cache_write: number;
   cost: number;
   unpriced: number;
 }
@@ -112,21 +114,21 @@ export class UsageLedger {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
       selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
       insertRecord: db.prepare(
-        'INSERT INTO records (ts, provider, model, input, output, cached, cost, ok, latency, task, key_label, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       upsertDaily: db.prepare(
-        `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cache_write, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (day, provider, model) DO UPDATE SET requests = requests + excluded.requests, successes = successes + excluded.successes,
-           input = input + excluded.input, output = output + excluded.output, cached = cached + excluded.cached,
+           input = input + excluded.input, output = output + excluded.output, cached = cached + excluded.cached, cache_write = cache_write + excluded.cache_write,
            cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced`,
       ),
       closeReservation: db.prepare('DELETE FROM reservations WHERE id = ?'),
       dailyRange: db.prepare<[number, number], DailyRow>(
-        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cost, d.unpriced
+        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cache_write, d.cost, d.unpriced
          FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ?`,
       ),
       dailyRangeFor: db.prepare<[number, number, number], DailyRow>(
-        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cost, d.unpriced
+        `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cache_write, d.cost, d.unpriced
          FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ? AND d.provider = ?`,
       ),
       spentByProvider: db.prepare<[number, number], { provider: number; cost: number }>(
@@ -282,9 +284,9 @@ export class UsageLedger {
     }
     const statement = this.db.prepare<
       number[],
-      { id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cost: number | null; ok: number; latency: number | null; task: string | null; key_label: string | null; client: string | null }
+      { id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number; latency: number | null; task: string | null; key_label: string | null; client: string | null }
     >(
-      `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cost, r.ok, r.latency,
+      `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cache_write, r.cost, r.ok, r.latency,
               t.name AS task, k.name AS key_label, c.name AS client
        FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
        LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
@@ -301,6 +303,7 @@ export class UsageLedger {
           input_tokens: row.input,
           output_tokens: row.output,
           cached_input_tokens: row.cached,
+          cache_write_tokens: row.cache_write,
           cost_usd: row.cost === null ? null : microsToUsd(row.cost),
           success: row.ok === 1,
           latency_ms: row.latency,
@@ -334,8 +337,14 @@ export class UsageLedger {
     const parsed = parseInput(TrackRequestInputSchema, input);
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
+    const cacheWrite = parsed.cache_write_tokens ?? 0;
     const found = this.#catalog.lookup(parsed.provider, parsed.model);
-    const cost = this.#catalog.costMicros(parsed.provider, parsed.model, { input_tokens: parsed.input_tokens, output_tokens: parsed.output_tokens, cached_input_tokens: cached });
+    const cost = this.#catalog.costMicros(parsed.provider, parsed.model, {
+      input_tokens: parsed.input_tokens,
+      output_tokens: parsed.output_tokens,
+      cached_input_tokens: cached,
+      cache_write_tokens: cacheWrite,
+    });
     const client = parsed.client ?? defaults.client ?? null;
     return {
       ts,
@@ -345,6 +354,7 @@ export class UsageLedger {
       input: parsed.input_tokens,
       output: parsed.output_tokens,
       cached,
+      cacheWrite,
       cost,
       ok: parsed.success ? 1 : 0,
       latency: parsed.latency_ms ?? null,
@@ -361,6 +371,7 @@ export class UsageLedger {
         input_tokens: parsed.input_tokens,
         output_tokens: parsed.output_tokens,
         cached_input_tokens: cached,
+        cache_write_tokens: cacheWrite,
         success: parsed.success,
         latency_ms: parsed.latency_ms ?? null,
         cost_usd: cost === null ? null : microsToUsd(cost),
@@ -415,6 +426,7 @@ export class UsageLedger {
         p.input,
         p.output,
         p.cached,
+        p.cacheWrite,
         p.cost,
         p.ok,
         p.latency,
@@ -429,7 +441,7 @@ export class UsageLedger {
       const key = `${p.day}|${p.provider}|${model}`;
       let row = daily.get(key);
       if (!row) {
-        row = { day: p.day, provider: p.provider, model: p.model, modelId: model, requests: 0, successes: 0, input: 0, output: 0, cached: 0, cost: 0, unpriced: 0 };
+        row = { day: p.day, provider: p.provider, model: p.model, modelId: model, requests: 0, successes: 0, input: 0, output: 0, cached: 0, cache_write: 0, cost: 0, unpriced: 0 };
         daily.set(key, row);
       }
       row.requests += 1;
@@ -437,11 +449,12 @@ export class UsageLedger {
       row.input += p.input;
       row.output += p.output;
       row.cached += p.cached;
+      row.cache_write += p.cacheWrite;
       if (p.cost === null) row.unpriced += 1;
       else row.cost += p.cost;
     }
     for (const r of daily.values()) {
-      this.#sql.upsertDaily.run(r.day, r.provider, r.modelId, r.requests, r.successes, r.input, r.output, r.cached, r.cost, r.unpriced);
+      this.#sql.upsertDaily.run(r.day, r.provider, r.modelId, r.requests, r.successes, r.input, r.output, r.cached, r.cache_write, r.cost, r.unpriced);
     }
     return ids;
   }
@@ -481,7 +494,10 @@ function openDatabase(path: string): Database.Database {
     }
     if (version < SCHEMA_VERSION) {
       db.transaction(() => {
-        db.exec(LEDGER_SCHEMA);
+        // Read again under the write lock: another process may have just created or migrated it.
+        const current = db.pragma('user_version', { simple: true }) as number;
+        if (current === 0) db.exec(LEDGER_SCHEMA);
+        else for (let v = current; v < SCHEMA_VERSION; v++) db.exec(LEDGER_MIGRATIONS[v] ?? '');
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       }).immediate();
     }
@@ -516,7 +532,7 @@ function describe(error: unknown): string {
 }
 
 function emptyTotals(): UsageTotals {
-  return { requests: 0, successes: 0, failures: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost_usd: 0, unpriced_requests: 0 };
+  return { requests: 0, successes: 0, failures: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, cost_usd: 0, unpriced_requests: 0 };
 }
 
 /** Accumulates in micro-dollars (cost_usd holds micros until `finish`). */
@@ -527,6 +543,7 @@ function addRow(t: UsageTotals, row: DailyRow): void {
   t.input_tokens += row.input;
   t.output_tokens += row.output;
   t.cached_input_tokens += row.cached;
+  t.cache_write_tokens += row.cache_write;
   t.cost_usd += row.cost;
   t.unpriced_requests += row.unpriced;
 }

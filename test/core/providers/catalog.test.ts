@@ -80,6 +80,16 @@ describe('price catalog', () => {
     expect(estimate.cost_usd).toBe(0.3);
   });
 
+  it('bills cache writes at the cache-write price, falling back to the input price where the catalog has none', () => {
+    const catalog = new PriceCatalog();
+    expect(catalog.estimate('anthropic', 'claude-3-5-sonnet', { input_tokens: 1_000_000, output_tokens: 0, cache_write_tokens: 1_000_000 }).cost_usd).toBe(3.75);
+    expect(catalog.estimate('openai', 'gpt-4-turbo', { input_tokens: 1_000_000, output_tokens: 0, cache_write_tokens: 1_000_000 }).cost_usd).toBe(10);
+    // 500k plain ($1.50) + 300k read ($0.09) + 200k written ($0.75)
+    expect(
+      catalog.estimate('anthropic', 'claude-3-5-sonnet', { input_tokens: 1_000_000, output_tokens: 0, cached_input_tokens: 300_000, cache_write_tokens: 200_000 }).cost_usd,
+    ).toBe(2.34);
+  });
+
   it('uses prices from prices.json in the data dir before the catalog, and picks up edits', () => {
     const dir = tempDir();
     const path = join(dir, 'prices.json');

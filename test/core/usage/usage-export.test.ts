@@ -12,6 +12,7 @@ const record = (over: Partial<UsageRecord>): UsageRecord => ({
   input_tokens: 10,
   output_tokens: 5,
   cached_input_tokens: 0,
+  cache_write_tokens: 0,
   cost_usd: 0.0006,
   success: true,
   latency_ms: null,

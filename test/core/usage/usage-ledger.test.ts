@@ -1,5 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { KeywayService } from '../../../src-main/core/service.js';
 import { KeywayError } from '../../../src-main/core/errors.js';
@@ -49,7 +50,8 @@ describe('usage ledger', () => {
     ['over 10 million tokens', { provider: 'openai', input_tokens: 10_000_001, output_tokens: 0 }, /over 10,000,000/],
     ['an unknown provider', { provider: 'mistral-ai', input_tokens: 1, output_tokens: 1 }, /provider must be one of/],
     ['tokens as text', { provider: 'google', input_tokens: '5', output_tokens: 1 }, /input_tokens/],
-    ['cached above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 6 }, /cached_input_tokens cannot exceed/],
+    ['cached above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 6 }, /cannot exceed input_tokens/],
+    ['cache reads plus writes above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 3, cache_write_tokens: 3 }, /cached_input_tokens plus cache_write_tokens cannot exceed/],
     ['an unknown field', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cost: 3 }, /unknown field/],
   ])('refuses %s with invalid_input and records nothing', async (_name, input, message) => {
     const service = openService();
@@ -167,4 +169,46 @@ describe('usage ledger', () => {
     expect((error as KeywayError).message).toContain(join(dataDir, 'usage.db'));
     service.close();
   });
+
+  it('records cache reads and writes and prices them at their own rates', async () => {
+    const service = openService();
+    const tracked = await service.trackRequest(
+      { provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', input_tokens: 1_000_000, output_tokens: 0, cached_input_tokens: 300_000, cache_write_tokens: 200_000 },
+      CLI,
+    );
+    expect(tracked).toMatchObject({ cached_input_tokens: 300_000, cache_write_tokens: 200_000, cost_usd: 2.34 });
+    expect(service.getUsage().totals).toMatchObject({ cached_input_tokens: 300_000, cache_write_tokens: 200_000, cost_usd: 2.34 });
+    service.close();
+  });
+
+  it('migrates a schema-1 usage.db in place, keeping its records and totals', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'usage.db');
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(`
+      CREATE TABLE names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+      CREATE TABLE records (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, provider INTEGER NOT NULL, model INTEGER NOT NULL, input INTEGER NOT NULL,
+        output INTEGER NOT NULL, cached INTEGER NOT NULL, cost INTEGER, ok INTEGER NOT NULL, latency INTEGER, task INTEGER, key_label INTEGER, client INTEGER);
+      CREATE INDEX records_by_provider_time ON records (provider, ts);
+      CREATE TABLE daily (day INTEGER NOT NULL, provider INTEGER NOT NULL, model INTEGER NOT NULL, requests INTEGER NOT NULL, successes INTEGER NOT NULL,
+        input INTEGER NOT NULL, output INTEGER NOT NULL, cached INTEGER NOT NULL, cost INTEGER NOT NULL, unpriced INTEGER NOT NULL,
+        PRIMARY KEY (day, provider, model)) WITHOUT ROWID;
+      CREATE TABLE reservations (id TEXT PRIMARY KEY, provider INTEGER, amount INTEGER NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE alerts_fired (period TEXT NOT NULL, scope TEXT NOT NULL, level TEXT NOT NULL, fired_at INTEGER NOT NULL, spent INTEGER NOT NULL,
+        lim INTEGER NOT NULL, PRIMARY KEY (period, scope, level)) WITHOUT ROWID;
+      INSERT INTO names (id, name) VALUES (1, 'gpt-4');
+      INSERT INTO records (ts, provider, model, input, output, cached, cost, ok) VALUES (${Date.parse('2026-03-10T08:00:00Z')}, 2, 1, 1000, 0, 0, 30000, 1);
+      INSERT INTO daily VALUES (20260310, 2, 1, 1, 1, 1000, 0, 0, 30000, 0);
+      PRAGMA user_version = 1;
+    `);
+    old.close();
+    const ledger = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
+    await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 1000, output_tokens: 0, cache_write_tokens: 1000 });
+    expect(ledger.getUsage().totals).toMatchObject({ requests: 2, input_tokens: 2000, cache_write_tokens: 1000, cost_usd: 0.06 });
+    expect([...ledger.records()].map((r) => r.cache_write_tokens)).toEqual([0, 1000]);
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(2);
+    ledger.close();
+  });
 });
+
