@@ -29,7 +29,7 @@ function cli(): Cli {
   const dir = tempDir('keyway-cli-');
   const configPath = join(dir, 'routing_config.json');
   writeFileSync(configPath, JSON.stringify({ providers: configFor(emu), routing: { code_generation: 'anthropic', analysis: 'openai', embeddings: 'local' }, fallback_order: ['anthropic', 'openai', 'google', 'local'] }));
-  const env = { KEYWAY_DATA_DIR: join(dir, 'data'), KEYWAY_SECRET_STORE: 'file', SECRET_KEY: 'cli-test-secret', KEYWAY_HTTP_TIMEOUT_MS: '2000' };
+  const env = { KEYWAY_DATA_DIR: join(dir, 'data'), KEYWAY_SECRET_STORE: 'file', SECRET_KEY: 'cli-test-secret', KEYWAY_HTTP_TIMEOUT_MS: '5000' };
   return {
     configPath,
     run: (...args) => runKeyway(['--config', configPath, ...args], { env }),

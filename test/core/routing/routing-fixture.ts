@@ -44,7 +44,7 @@ export function routingFixture(emu: Emulators, options: { config?: Record<string
   };
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
   const clock = options.clock ?? new TestClock();
-  const service = openTestService({ configPath, now: clock.now, timeZone: 'UTC', providers: { timeoutMs: 2_000, ...options.providers } });
+  const service = openTestService({ configPath, now: clock.now, timeZone: 'UTC', providers: { timeoutMs: 5_000, ...options.providers } });
   return {
     service,
     configPath,
