@@ -84,7 +84,7 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
     version: KEYWAY_VERSION,
   };
   writeServerInfo(dataDir, info);
-  (service as { startBackgroundTasks?: () => void }).startBackgroundTasks?.();
+  service.startBackgroundTasks();
   log(`serving ${dataDir}: socket ${path}, ${info.mcp_url}`);
 
   let closing: Promise<void> | undefined;
