@@ -2,6 +2,7 @@ import { app, clipboard, dialog, nativeTheme, session, type Rectangle } from 'el
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../core/dashboard.js';
+import { isKeywayError } from '../core/errors.js';
 import { mcpClientConfig } from '../core/mcp-client-config.js';
 import { KeywayService } from '../core/service.js';
 import type { TrayMenuAction } from '../core/tray-state.js';
@@ -25,7 +26,7 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-navigate', (e) => e.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  app.whenReady().then(start, (error: unknown) => fail(error));
+  app.whenReady().then(start).catch((error: unknown) => fail(error));
 }
 
 function resourcesDir(): string {
@@ -41,17 +42,21 @@ async function start(): Promise<void> {
 
   const service = KeywayService.open();
   const uiState = openUiState();
-  let server: RunningKeywayServer | undefined;
+  const serve = (port: number): Promise<RunningKeywayServer> =>
+    startKeywayServer({ service, port, publicRoutes: staticUiRoutes(join(here, '../renderer')), protectedRoutes: apiRoutes(service) });
+  let server: RunningKeywayServer;
   try {
-    server = await startKeywayServer({
-      service,
-      port: Number(process.env.KEYWAY_PORT ?? DEFAULT_HTTP_PORT),
-      publicRoutes: staticUiRoutes(join(here, '../renderer')),
-      protectedRoutes: apiRoutes(service),
-    });
+    server = await serve(Number(process.env.KEYWAY_PORT ?? DEFAULT_HTTP_PORT));
   } catch (error) {
-    // Another Keyway (e.g. `keyway serve`) already serves this data dir: the tray still works in-process.
-    console.error(`Keyway: MCP socket and HTTP not started: ${error instanceof Error ? error.message : String(error)}`);
+    // One process owns a data dir: when `keyway serve` already runs on it, say so instead of sharing the files.
+    if (isKeywayError(error) && error.code === 'service_running') {
+      service.close();
+      dialog.showErrorBox('Keyway is already running', `${error.message}\n\nThe browser dashboard of the running service shows the same data.`);
+      app.exit(0);
+      return;
+    }
+    // The usual port is taken by another program: any free port will do (server.json tells the CLI which).
+    server = await serve(0);
   }
 
   const popover: Popover = createPopover({
@@ -117,7 +122,7 @@ async function start(): Promise<void> {
     clearInterval(timer);
     offEvents();
     stopIpc();
-    void server?.close().finally(() => service.close());
+    void server.close().finally(() => service.close());
   });
 }
 
