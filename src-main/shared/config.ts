@@ -3,12 +3,17 @@ import { PROVIDER_IDS } from './providers.js';
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
 const money = z.number({ error: 'expected a number of US dollars' }).finite().min(0, 'must be 0 or more');
+const rateLimit = z
+  .number({ error: 'expected a number of requests per minute' })
+  .int('must be a whole number of requests per minute')
+  .positive('must be a positive number of requests per minute')
+  .max(1_000_000, 'must be at most 1,000,000 requests per minute');
 
 /** One provider's block in routing_config.json. Unknown fields are kept, never dropped. */
 export const ProviderConfigSchema = z.looseObject({
   enabled: z.boolean().default(true),
   models: z.array(z.string().min(1)).default([]),
-  rate_limit: z.number().int().positive('must be a positive number of requests per minute').default(100),
+  rate_limit: rateLimit.default(100),
   base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
 });
 
@@ -56,16 +61,20 @@ export const RoutingConfigSchema = z.looseObject({
 });
 
 /** The seed's update_provider_config: change one provider's block; `base_url: null` removes it. */
-export const UpdateProviderConfigInputSchema = z.strictObject({
-  provider: providerId,
-  enabled: z.boolean().optional(),
-  models: z
-    .array(z.string().min(1, 'model names cannot be empty').max(128, 'model names are at most 128 characters'))
-    .max(64, 'at most 64 models per provider')
-    .optional(),
-  rate_limit: z.number().int().positive('must be a positive number of requests per minute').optional(),
-  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).nullable().optional(),
-});
+export const UpdateProviderConfigInputSchema = z
+  .strictObject({
+    provider: providerId,
+    enabled: z.boolean().optional(),
+    models: z
+      .array(z.string().min(1, 'model names cannot be empty').max(128, 'model names are at most 128 characters'))
+      .max(64, 'at most 64 models per provider')
+      .optional(),
+    rate_limit: rateLimit.optional(),
+    base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).nullable().optional(),
+  })
+  .refine((v) => v.enabled !== undefined || v.models !== undefined || v.rate_limit !== undefined || v.base_url !== undefined, {
+    message: 'nothing to change: give at least one of enabled, models, rate_limit, base_url',
+  });
 export type UpdateProviderConfigInput = z.input<typeof UpdateProviderConfigInputSchema>;
 
 export interface UpdateProviderConfigResult {

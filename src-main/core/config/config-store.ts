@@ -30,7 +30,7 @@ export class ConfigStore {
 
   /** Reads and validates the file (creating it with defaults if missing); throws config_invalid naming the field. */
   load(): RoutingConfig {
-    if (!existsSync(this.path)) writeFileAtomic(this.path, `${JSON.stringify(DEFAULT_ROUTING_CONFIG, null, 2)}\n`);
+    if (!existsSync(this.path)) this.#createDefault();
     const text = this.#readText();
     const config = parseConfig(this.path, parseJson(this.path, text));
     this.#current = config;
@@ -88,6 +88,18 @@ export class ConfigStore {
     });
   }
 
+  #createDefault(): void {
+    try {
+      writeFileAtomic(this.path, `${JSON.stringify(DEFAULT_ROUTING_CONFIG, null, 2)}\n`);
+    } catch (error) {
+      const reason = isErrnoException(error) ? error.code : 'unwritable';
+      throw new KeywayError(
+        'config_invalid',
+        `${this.path} does not exist and cannot be created (${reason}). Check the --config path or KEYWAY_CONFIG, and that its folder exists and is writable.`,
+      );
+    }
+  }
+
   #readRaw(): unknown {
     return parseJson(this.path, this.#readText());
   }
@@ -118,7 +130,7 @@ function parseJson(path: string, text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const where = error instanceof SyntaxError ? error.message : 'invalid JSON';
-    throw new KeywayError('config_invalid', `${path} is not valid JSON (${where}). Fix the file; the last good configuration stays in force.`);
+    throw new KeywayError('config_invalid', `${path} is not valid JSON (${where}). Fix the file.`);
   }
 }
 

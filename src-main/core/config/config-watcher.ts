@@ -60,7 +60,8 @@ export class ConfigWatcher {
       await audit.append({ actor: 'system', action: 'config.reload', outcome: 'ok', detail: store.path });
       events.emit('config.changed', { path: store.path, ok: true, error: null });
     } catch (error) {
-      const message = isKeywayError(error) ? error.message : `${store.path} could not be read`;
+      const problem = isKeywayError(error) ? error.message : `${store.path} could not be read.`;
+      const message = `${problem} The last good configuration stays in force until the file is fixed.`;
       if (message === this.#lastError) return;
       this.#lastError = message;
       await audit.append({ actor: 'system', action: 'config.reload', outcome: 'error', error_code: 'config_invalid', detail: message });

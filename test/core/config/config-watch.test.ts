@@ -54,6 +54,15 @@ describe('routing_config.json', () => {
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
+  it('reports a --config path in a folder that does not exist as config_invalid naming the path, instead of an internal error', () => {
+    const path = join(tempDir('keyway-cfg-'), 'no-such-folder', 'routing_config.json');
+    const service = openTestService({ configPath: path });
+    open.push(service);
+    expect(() => service.routeRequest({ task_type: 'chat' })).toThrow(
+      expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining(`${path} does not exist and cannot be created (ENOENT)`) as string }),
+    );
+  });
+
   it('applies an edit without a restart when the file is replaced by rename', async () => {
     const { service, path } = withConfig(SEED_CONFIG);
     await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
@@ -83,6 +92,7 @@ describe('routing_config.json', () => {
     expect(event.ok).toBe(false);
     expect(event.error).toContain(path);
     expect(event.error).toContain(expected);
+    expect(event.error).toContain('The last good configuration stays in force');
     expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.reload', outcome: 'error', error_code: 'config_invalid' });
     expect(service.routeRequest({ task_type: 'code_generation' }).provider).toBe('anthropic');
     expect(readFileSync(path, 'utf8')).toBe(text);
@@ -118,6 +128,8 @@ describe('updateProviderConfig', () => {
     [{ models: [''] }, 'models'],
     [{ enabled: 'no' }, 'enabled'],
     [{ colour: 'red' }, 'colour'],
+    [{}, 'nothing to change: give at least one of enabled, models, rate_limit, base_url'],
+    [{ rate_limit: 1e20 }, 'rate_limit: must be at most 1,000,000 requests per minute'],
   ])('refuses %j naming %s and leaves the file as it was', async (patch, field) => {
     const { service, path } = withConfig(SEED_CONFIG);
     const before = readFileSync(path, 'utf8');
