@@ -122,4 +122,25 @@ describe('keyway route / providers / recommend', () => {
     const human = await k.run('recommend', 'analysis');
     expect(human.stdout).toContain('analysis: openai (gpt-4-turbo)');
   });
+
+  it('recommend pings Ollama first: local is offered with its installed embedding model when up, and marked unhealthy when down', async () => {
+    const k = cli();
+    await k.runWith(emu.openai.key, 'keys', 'add', 'openai');
+    type Rec = { tasks: { current: { provider: string; model: string } | null; alternatives: { provider: string; skip_reason: string | null }[] }[] };
+    const up = json<Rec>(await k.run('--json', 'recommend', 'embeddings'));
+    expect(up.tasks[0]?.current).toMatchObject({ provider: 'local', model: 'nomic-embed-text:latest' });
+    await emu.ollama.set('down');
+    const down = json<Rec>(await k.run('--json', 'recommend', 'embeddings'));
+    expect(down.tasks[0]?.current).toMatchObject({ provider: 'openai' });
+    expect(down.tasks[0]?.alternatives).toContainEqual(expect.objectContaining({ provider: 'local', skip_reason: 'unhealthy' }));
+  });
+
+  it('`providers set` with nothing to change says what to give and leaves the file alone', async () => {
+    const k = cli();
+    const before = readFileSync(k.configPath, 'utf8');
+    const run = await k.run('providers', 'set', 'openai');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing to change: give at least one of enabled, models, rate_limit, base_url');
+    expect(readFileSync(k.configPath, 'utf8')).toBe(before);
+  });
 });

@@ -9,7 +9,10 @@ export function registerRecommendCommand(program: Command, io: CliIo): void {
     .description('routing advice from your usage: cheaper options, failing providers, key and budget problems')
     .argument('[task_type]', 'only this task type')
     .action(async (taskType: string | undefined) => {
-      const result = await (await io.api()).getRoutingRecommendations(taskType ? { task_type: taskType } : {});
+      const api = await io.api();
+      // One-shot commands run no background pings: ask Ollama now so local is only offered when it answers.
+      await api.checkLocalHealth();
+      const result = await api.getRoutingRecommendations(taskType ? { task_type: taskType } : {});
       io.print(result, formatRecommendations);
     });
 }
