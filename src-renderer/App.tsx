@@ -16,6 +16,17 @@ const VIEWS: { id: AppView; label: string }[] = [
   { id: 'budget', label: 'Budget & settings' },
 ];
 
+/** Arrow keys, Home and End move between tabs (the WAI-ARIA tabs pattern); Tab leaves the tab list. */
+function moveTab(event: React.KeyboardEvent, current: AppView, setView: (view: AppView) => void): void {
+  const index = VIEWS.findIndex((v) => v.id === current);
+  const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 }[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  const target = VIEWS[(next + VIEWS.length) % VIEWS.length]!;
+  setView(target.id);
+  document.getElementById(`tab-${target.id}`)?.focus();
+}
+
 function isView(value: string): value is AppView {
   return VIEWS.some((v) => v.id === value);
 }
@@ -85,15 +96,22 @@ export function App(): React.JSX.Element {
         <header className="app-header">
           <h1>Keyway</h1>
           <nav aria-label="Views">
-            <ul role="tablist">
+            <div role="tablist" aria-label="Views" onKeyDown={(event) => moveTab(event, view, setView)}>
               {VIEWS.map((v) => (
-                <li key={v.id}>
-                  <button role="tab" id={`tab-${v.id}`} aria-selected={view === v.id} aria-controls="view" className={view === v.id ? 'tab active' : 'tab'} onClick={() => setView(v.id)}>
-                    {v.label}
-                  </button>
-                </li>
+                <button
+                  key={v.id}
+                  role="tab"
+                  id={`tab-${v.id}`}
+                  aria-selected={view === v.id}
+                  aria-controls="view"
+                  tabIndex={view === v.id ? 0 : -1}
+                  className={view === v.id ? 'tab active' : 'tab'}
+                  onClick={() => setView(v.id)}
+                >
+                  {v.label}
+                </button>
               ))}
-            </ul>
+            </div>
           </nav>
         </header>
         <main id="view" role="tabpanel" aria-labelledby={`tab-${view}`} className="view">

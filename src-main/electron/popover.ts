@@ -42,7 +42,8 @@ export function createPopover(options: { preloadPath: string; rendererDir: strin
     },
   });
   const indexFile = join(options.rendererDir, 'index.html');
-  const rendererOrigin = options.devUrl ?? pathToFileURL(options.rendererDir).href;
+  // With the trailing slash, so a sibling folder such as renderer-x/ does not match.
+  const rendererOrigin = options.devUrl ?? new URL('./', pathToFileURL(indexFile)).href;
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTING_CONFIG } from '../../src-main/core/config/default-config.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { canaryCore } from '../support/canary.js';
@@ -70,9 +70,28 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+const pages: Array<{ page: Page; log: string[] }> = [];
+
+// On a failure, keep what the browser saw: a screenshot per open page and its console and network errors.
+afterEach(async ({ task }) => {
+  const open = pages.splice(0);
+  if (task.result?.state !== 'fail') return;
+  for (const [i, { page, log }] of open.entries()) {
+    if (page.isClosed()) continue;
+    await page.screenshot({ path: join(ARTIFACTS, `failed-${i}.png`), fullPage: true }).catch(() => {});
+    console.error(`page ${i} at ${page.url()}:\n${log.join('\n')}\n${(await page.content().catch(() => '')).slice(0, 2000)}`);
+  }
+});
+
 async function openDashboard(colorScheme: 'light' | 'dark' = 'light', fragment = `#token=${token}`): Promise<Page> {
   const context = await browser.newContext({ viewport: POPOVER, colorScheme });
   const page = await context.newPage();
+  const log: string[] = [];
+  page.on('console', (m) => log.push(`console ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => log.push(`requestfailed: ${r.url().replace(/#.*/, '')} ${r.failure()?.errorText}`));
+  page.on('response', (r) => log.push(`${r.status()} ${r.request().method()} ${r.url().replace(/#.*/, '')}`));
+  pages.push({ page, log });
   // Fail on a missing element well before the test's own timeout, with the locator named.
   page.setDefaultTimeout(20_000);
   await page.goto(`${origin}/ui/${fragment}`);
@@ -124,7 +143,7 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Add key' }).click();
     await page.getByText('Anthropic keys start with "sk-ant-"').waitFor();
     expect(emu.anthropic.requests).toHaveLength(0);
-    expect(await page.getByText('No keys yet').isVisible()).toBe(true);
+    await page.getByText('No keys yet').waitFor();
 
     await secretField.fill(emu.anthropic.key);
     expect(await secretField.getAttribute('type')).toBe('password');
@@ -218,9 +237,11 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
   it('is keyboard reachable: every control has a label and tabs move between views', async () => {
     const page = await openDashboard();
     await page.getByRole('tab', { name: 'Overview' }).focus();
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
+    await page.keyboard.press('ArrowRight');
     await page.getByRole('heading', { name: 'Add a key' }).waitFor();
+    expect(await page.evaluate('document.activeElement.id')).toBe('tab-keys');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('add-provider');
     const unlabeled = await page.evaluate("[...document.querySelectorAll('input, select')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length");
     expect(unlabeled).toBe(0);
     await page.context().close();
