@@ -75,7 +75,9 @@ async function start(): Promise<void> {
     if (action === 'add-key') return open('keys');
     if (action === 'quit') return app.quit();
     if (action === 'toggle-launch-at-login') {
-      void service.updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, { actor: 'gui' });
+      service
+        .updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, { actor: 'gui' })
+        .catch((error: unknown) => dialog.showErrorBox('Launch at login was not changed', error instanceof Error ? error.message : String(error)));
       return;
     }
     const client = action.slice('copy-mcp-config:'.length) as Parameters<typeof mcpClientConfig>[0];
