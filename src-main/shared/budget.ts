@@ -70,6 +70,10 @@ export const SetBudgetInputSchema = z
   .refine((v) => v.provider === undefined || (v.enabled === undefined && v.alert_threshold === undefined), {
     message: 'per-provider budgets take only daily_limit and monthly_limit',
     path: ['provider'],
+  })
+  .refine((v) => v.provider !== 'local', {
+    message: 'local (Ollama) usage is free and never counts against money budgets, so it takes no limit',
+    path: ['provider'],
   });
 export type SetBudgetInput = z.input<typeof SetBudgetInputSchema>;
 

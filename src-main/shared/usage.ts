@@ -20,9 +20,12 @@ const shortName = (what: string) =>
     .max(128, `${what} must be at most 128 characters`)
     .regex(/^[\x21-\x7e][\x20-\x7e]*$/, `${what} must be printable ASCII`);
 
-/** Cache reads and writes are parts of input_tokens, so together they cannot exceed it. */
+/**
+ * Cache reads and writes are parts of input_tokens, so together they cannot exceed it. Checked only
+ * when input_tokens itself is valid, so a negative count gets one message, not two.
+ */
 const cacheWithinInput = (v: { input_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number }): boolean =>
-  (v.cached_input_tokens ?? 0) + (v.cache_write_tokens ?? 0) <= v.input_tokens;
+  v.input_tokens < 0 || (v.cached_input_tokens ?? 0) + (v.cache_write_tokens ?? 0) <= v.input_tokens;
 const CACHE_WITHIN_INPUT = { message: 'cached_input_tokens plus cache_write_tokens cannot exceed input_tokens', path: ['cached_input_tokens'] };
 
 const modelName = z
@@ -31,19 +34,29 @@ const modelName = z
   .max(128, 'model must be at most 128 characters')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'model must be a model id such as claude-3-5-sonnet-20241022');
 
+/** One request's provider, model and token counts: what tracking and estimating both take. */
+const requestTokenFields = {
+  provider: providerId,
+  model: modelName.optional(),
+  input_tokens: tokens('input_tokens'),
+  output_tokens: tokens('output_tokens'),
+  /** The part of input_tokens served from the provider's prompt cache (billed at the cache-read price). */
+  cached_input_tokens: tokens('cached_input_tokens').optional(),
+  /** The part of input_tokens written to the prompt cache (billed at the cache-write price, e.g. Anthropic's cache_creation_input_tokens). */
+  cache_write_tokens: tokens('cache_write_tokens').optional(),
+};
+
 /** The seed's `track_request` parameters plus the optional fields the ledger keeps. */
 export const TrackRequestInputSchema = z
   .object({
-    provider: providerId,
-    model: modelName.optional(),
-    input_tokens: tokens('input_tokens'),
-    output_tokens: tokens('output_tokens'),
-    /** The part of input_tokens served from the provider's prompt cache (billed at the cache-read price). */
-    cached_input_tokens: tokens('cached_input_tokens').optional(),
-    /** The part of input_tokens written to the prompt cache (billed at the cache-write price, e.g. Anthropic's cache_creation_input_tokens). */
-    cache_write_tokens: tokens('cache_write_tokens').optional(),
+    ...requestTokenFields,
     success: z.boolean({ error: 'success must be true or false' }).default(true),
-    latency_ms: z.number().int('latency_ms must be whole milliseconds').min(0).max(24 * 3600 * 1000).optional(),
+    latency_ms: z
+      .number({ error: 'latency_ms must be a number of milliseconds' })
+      .int('latency_ms must be whole milliseconds')
+      .min(0, 'latency_ms must be 0 or more')
+      .max(24 * 3600 * 1000, 'latency_ms must be at most 86400000 (one day)')
+      .optional(),
     task_type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'task_type must be snake_case, e.g. code_generation').optional(),
     key_label: shortName('key_label').optional(),
     client: shortName('client').optional(),
@@ -74,10 +87,14 @@ export interface TrackResult {
   warnings: string[];
 }
 
+/** How many local days back, including today. */
+const dayCount = () =>
+  z.number({ error: 'days must be a whole number' }).int('days must be a whole number').min(1, 'days must be at least 1').max(36_600, 'days must be at most 36600');
+
 export const GetUsageInputSchema = z
   .object({
     provider: providerId.optional(),
-    days: z.number().int('days must be a whole number').min(1, 'days must be at least 1').max(36_600, 'days must be at most 36600').default(30),
+    days: dayCount().default(30),
   })
   .strict();
 export type GetUsageInput = z.input<typeof GetUsageInputSchema>;
@@ -130,14 +147,7 @@ export interface ProviderActivity {
 }
 
 export const EstimateCostInputSchema = z
-  .object({
-    provider: providerId,
-    model: modelName.optional(),
-    input_tokens: tokens('input_tokens'),
-    output_tokens: tokens('output_tokens'),
-    cached_input_tokens: tokens('cached_input_tokens').optional(),
-    cache_write_tokens: tokens('cache_write_tokens').optional(),
-  })
+  .object(requestTokenFields)
   .strict()
   .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
 export type EstimateCostInput = z.input<typeof EstimateCostInputSchema>;
@@ -175,7 +185,7 @@ export const ExportUsageInputSchema = z
   .object({
     format: z.enum(['csv', 'json'], { error: () => 'format must be csv or json' }).default('csv'),
     provider: providerId.optional(),
-    days: z.number().int().min(1).max(36_600).optional(),
+    days: dayCount().optional(),
   })
   .strict();
 export type ExportUsageInput = z.input<typeof ExportUsageInputSchema>;

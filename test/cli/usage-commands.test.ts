@@ -16,10 +16,20 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(tracked.stdout).toMatch(/Tracked #1: anthropic claude-3-5-sonnet-20241022, 1000 in \/ 500 out, \$0\.0105\./);
     const usage = await keyway('usage', '--provider', 'anthropic', '--json');
     expect(usage.code).toBe(0);
-    const report = JSON.parse(usage.stdout) as { totals: { requests: number; cost_usd: number } };
+    const report = JSON.parse(usage.stdout) as { to_day: string; totals: { requests: number; cost_usd: number } };
     expect(report.totals).toMatchObject({ requests: 1, cost_usd: 0.0105 });
     const human = await keyway('usage');
     expect(human.stdout).toMatch(/anthropic\/claude-3-5-sonnet-20241022\s+1\s+0\s+1000\s+500\s+\$0\.0105/);
+    expect(human.stdout).toMatch(new RegExp(`^${report.to_day}\\s+1\\s+0\\s+1000\\s+500\\s+\\$0\\.0105$`, 'm'));
+  });
+
+  it('shows a model with no known price as unpriced in the usage table, never as $0', async () => {
+    const keyway = cli(tempDir());
+    await keyway('track', 'openai', '--input', '1000', '--output', '0', '--model', 'gpt-imaginary-9');
+    await keyway('track', 'openai', '--input', '1000', '--output', '0', '--model', 'gpt-4');
+    const human = (await keyway('usage')).stdout;
+    expect(human).toMatch(/^openai\/gpt-imaginary-9\s+1\s+0\s+1000\s+0\s+unpriced$/m);
+    expect(human).toMatch(/^total\s+2\s+0\s+2000\s+0\s+\$0\.03 \(\+1 unpriced\)$/m);
   });
 
   it('estimates the seed example: anthropic 5000 in / 2000 out is $0.045', async () => {
@@ -58,6 +68,7 @@ describe('keyway track / usage / estimate / budget', () => {
   it.each([
     ['an unknown provider', ['track', 'azure', '--input', '1', '--output', '1']],
     ['a non-numeric token count', ['track', 'openai', '--input', 'lots', '--output', '1']],
+    ['a hexadecimal token count', ['track', 'openai', '--input', '0x10', '--output', '1']],
   ])('rejects %s as a usage error (exit 2)', async (_name, args) => {
     const result = await cli(tempDir())(...args);
     expect(result.code).toBe(2);
@@ -79,10 +90,18 @@ describe('keyway track / usage / estimate / budget', () => {
     expect((JSON.parse(audit.stdout) as { entries: Array<{ action: string }> }).entries.map((e) => e.action)).toEqual(['budget.set', 'budget.alert', 'budget.alert']);
   });
 
-  it('refuses an invalid budget with a message naming the field', async () => {
-    const result = await cli(tempDir())('budget', 'set', '--threshold', '80');
+  it.each([
+    ['a threshold given as a percentage', ['--threshold', '80'], /alert_threshold: alert_threshold must be at most 1/],
+    ['a limit for local (Ollama), which never counts', ['--provider', 'local', '--daily', '1'], /local \(Ollama\) usage is free and never counts against money budgets/],
+  ])('refuses a budget with %s, naming the problem, and leaves the config alone', async (_name, args, message) => {
+    const dir = tempDir();
+    const keyway = cli(dir);
+    const result = await keyway('budget', 'set', ...args);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/alert_threshold: alert_threshold must be at most 1/);
+    expect(result.stderr).toMatch(message);
+    const status = JSON.parse((await keyway('budget', '--json')).stdout) as { alert_threshold: number; periods: unknown[] };
+    expect(status).toMatchObject({ alert_threshold: 0.8 });
+    expect(status.periods).toHaveLength(2);
   });
 
   it('exports records as CSV to an owner-only file and as JSON on stdout', async () => {
@@ -100,5 +119,19 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli$/);
     const json = await keyway('usage', 'export', '--format', 'json', '--provider', 'local');
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 2, provider: 'local', success: false })]);
+  });
+
+  it('makes an existing export file owner-only and explains an --output it cannot write', async () => {
+    const dir = tempDir();
+    const keyway = cli(dir);
+    const existing = join(dir, 'old.csv');
+    writeFileSync(existing, 'stale', { mode: 0o644 });
+    expect((await keyway('usage', 'export', '--output', existing)).code).toBe(0);
+    expect(statSync(existing).mode & 0o777).toBe(0o600);
+    expect(readFileSync(existing, 'utf8')).toMatch(/^id,time,provider/);
+    const missing = join(dir, 'no-such-folder', 'usage.csv');
+    const failed = await keyway('usage', 'export', '--output', missing);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`Cannot write --output file ${missing} (ENOENT). Check that its folder exists`);
   });
 });

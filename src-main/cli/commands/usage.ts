@@ -1,8 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import type { UsageReport, UsageTotals } from '../../shared/usage.js';
+import { KeywayError, isErrnoException } from '../../core/errors.js';
+import { PRIVATE_FILE_MODE } from '../../core/fs/atomic-write.js';
 import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
 import { numberOption } from '../number-option.js';
@@ -39,12 +41,24 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
         for (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         return;
       }
-      const file = createWriteStream(options.output, { mode: 0o600 });
+      const file = createWriteStream(options.output, { fd: openPrivateFile(options.output) });
       for (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
       file.end();
       await once(file, 'finish');
       io.err(`Wrote ${options.output}.`);
     });
+}
+
+/** Opens (or truncates) the export file owner-only, also when it already existed with wider permissions. */
+function openPrivateFile(path: string): number {
+  try {
+    const fd = openSync(path, 'w', PRIVATE_FILE_MODE);
+    if (process.platform !== 'win32') fchmodSync(fd, PRIVATE_FILE_MODE);
+    return fd;
+  } catch (error) {
+    const reason = isErrnoException(error) ? error.code : 'unwritable';
+    throw new KeywayError('invalid_input', `Cannot write --output file ${path} (${reason}). Check that its folder exists and you may write there.`);
+  }
 }
 
 function formatReport(r: UsageReport): string {
@@ -57,7 +71,7 @@ function formatReport(r: UsageReport): string {
     String(t.failures),
     String(t.input_tokens),
     String(t.output_tokens),
-    formatUsd(t.cost_usd) + (t.unpriced_requests > 0 ? ` (+${t.unpriced_requests} unpriced)` : ''),
+    formatCost(t),
   ];
   const headers = ['', 'REQUESTS', 'FAILED', 'INPUT', 'OUTPUT', 'COST'];
   return [
@@ -66,5 +80,14 @@ function formatReport(r: UsageReport): string {
     table(headers, [...r.by_provider.map((p) => row(p.provider, p)), row('total', r.totals)]),
     '',
     table(['MODEL', ...headers.slice(1)], r.by_model.map((m) => row(`${m.provider}/${m.model}`, m))),
+    '',
+    table(['DAY', ...headers.slice(1)], r.daily.map((d) => row(d.day, d))),
   ].join('\n');
+}
+
+/** Unpriced requests are never shown as $0: a row with no priced request at all says `unpriced`. */
+function formatCost(t: UsageTotals): string {
+  if (t.unpriced_requests === 0) return formatUsd(t.cost_usd);
+  if (t.unpriced_requests === t.requests) return 'unpriced';
+  return `${formatUsd(t.cost_usd)} (+${t.unpriced_requests} unpriced)`;
 }

@@ -1,7 +1,6 @@
 import type { BudgetAlert, BudgetStatus, SetBudgetInput } from '../../shared/budget.js';
 import { SetBudgetInputSchema } from '../../shared/budget.js';
 import type { RoutingConfig } from '../../shared/config.js';
-import { BudgetConfigSchema } from '../../shared/config.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../../shared/usage.js';
 import { EstimateCostInputSchema, ExportUsageInputSchema } from '../../shared/usage.js';
@@ -65,7 +64,8 @@ export class Accounting {
   get budget(): BudgetManager {
     this.#budget ??= new BudgetManager({
       ledger: this.ledger,
-      config: () => this.#config()?.budget ?? BudgetConfigSchema.parse({}),
+      // Not #config(): a budget shown or enforced with default limits while routing_config.json is broken would mislead.
+      config: () => this.#options.config.current().budget,
       now: this.#options.now,
       onAlert: (alert) => this.#announce(alert),
     });

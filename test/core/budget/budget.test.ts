@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeywayService } from '../../../src-main/core/service.js';
 import { KeywayError } from '../../../src-main/core/errors.js';
@@ -155,6 +157,7 @@ describe('budgets', () => {
     ['an unknown provider', { provider: 'azure', daily_limit: 1 }, /provider must be one of/],
     ['a threshold for one provider', { provider: 'openai', alert_threshold: 0.5 }, /per-provider budgets take only/],
     ['a limit given as text', { daily_limit: '10' }, /daily_limit/],
+    ['a limit for local (Ollama), which never counts', { provider: 'local', daily_limit: 1 }, /local \(Ollama\) usage is free and never counts against money budgets/],
   ])('refuses a budget change with %s and leaves the config alone', async (_name, input, message) => {
     const h = await harness({ daily: 7 });
     const error = await h.service.setBudget(input as never, CLI).catch((e: unknown) => e);
@@ -162,6 +165,31 @@ describe('budgets', () => {
     expect((error as KeywayError).message).toMatch(message);
     expect(h.service.config.load().budget.daily_limit).toBe(7);
     h.service.close();
+  });
+});
+
+describe('budgets with a broken routing_config.json', () => {
+  it('refuses to report or reserve against made-up default limits, yet still records usage', async () => {
+    const dataDir = tempDir();
+    const setup = await harness({ dataDir, daily: 0.5 });
+    setup.service.close();
+    writeFileSync(join(dataDir, 'routing_config.json'), '{"budget": {');
+    const service = KeywayService.open({ dataDir, env: {}, now: () => new Date('2026-03-10T12:00:00Z'), timeZone: 'UTC' });
+    const tracked = await service.trackRequest({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 100_000, output_tokens: 0 }, CLI);
+    expect(tracked.cost_usd).toBe(1);
+    expect(service.getUsage().totals.requests).toBe(1);
+    for (const call of [() => service.checkBudget(), () => service.reserveBudget({ estimated_cost_usd: 0.1 })]) {
+      const error = (() => {
+        try {
+          return call();
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect((error as KeywayError).code).toBe('config_invalid');
+      expect((error as KeywayError).message).toMatch(/routing_config\.json is not valid JSON/);
+    }
+    service.close();
   });
 });
 

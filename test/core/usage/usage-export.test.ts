@@ -52,6 +52,17 @@ describe('usage export', () => {
     service.close();
   });
 
+  it.each([
+    ['zero days', { days: 0 }, /days must be at least 1/],
+    ['fractional days', { days: 1.5 }, /days must be a whole number/],
+    ['days as text', { days: '7' }, /days must be a whole number/],
+    ['an unknown format', { format: 'xml' }, /format must be csv or json/],
+  ])('refuses an export with %s, naming the field', (_name, input, message) => {
+    const service = KeywayService.open({ dataDir: tempDir(), env: {}, timeZone: 'UTC' });
+    expect(() => service.exportUsage(input as never)).toThrow(message);
+    service.close();
+  });
+
   it('emits usage.tracked with the committed record for subscribers', async () => {
     const service = KeywayService.open({ dataDir: tempDir(), env: {}, timeZone: 'UTC' });
     const seen: number[] = [];

@@ -53,12 +53,16 @@ describe('usage ledger', () => {
     ['cached above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 6 }, /cannot exceed input_tokens/],
     ['cache reads plus writes above input', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cached_input_tokens: 3, cache_write_tokens: 3 }, /cached_input_tokens plus cache_write_tokens cannot exceed/],
     ['an unknown field', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, cost: 3 }, /unknown field/],
+    ['a negative latency', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, latency_ms: -3 }, /latency_ms must be 0 or more/],
+    ['a latency over a day', { provider: 'anthropic', input_tokens: 5, output_tokens: 1, latency_ms: 86_400_001 }, /latency_ms must be at most 86400000/],
   ])('refuses %s with invalid_input and records nothing', async (_name, input, message) => {
     const service = openService();
     const error = await service.trackRequest(input as never, CLI).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KeywayError);
     expect((error as KeywayError).code).toBe('invalid_input');
     expect((error as KeywayError).message).toMatch(message);
+    // One problem, one message: a bad input_tokens does not also blame the cache fields.
+    if (input.input_tokens === -1) expect((error as KeywayError).message).not.toMatch(/cannot exceed/);
     expect(service.getUsage().totals.requests).toBe(0);
     service.close();
   });
