@@ -9,6 +9,13 @@ const tokens = z.number().int('must be a whole number of tokens').min(0, 'must b
 export const SKIP_REASONS = ['disabled', 'no_key', 'key_invalid', 'unhealthy', 'rate_limited', 'over_budget', 'circuit_open'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
+/**
+ * Coarse model quality, lowest first: a provider's smallest model, its mid-size or fast one, its
+ * flagship. The table of which model has which tier lives in core/routing/model-quality.ts.
+ */
+export const QUALITY_TIERS = ['basic', 'standard', 'premium'] as const;
+export type QualityTier = (typeof QUALITY_TIERS)[number];
+
 export const RouteRequestInputSchema = z.strictObject({
   task_type: taskType,
   preferred_provider: provider.optional(),
@@ -45,6 +52,8 @@ export const BestProviderForCostInputSchema = z.strictObject({
   input_tokens: tokens,
   output_tokens: tokens,
   task_type: taskType.optional(),
+  /** Only rank a provider first if the model it would use is at least this tier. */
+  min_quality: z.enum(QUALITY_TIERS, { error: () => `min_quality must be one of ${QUALITY_TIERS.join(', ')}` }).optional(),
 });
 export type BestProviderForCostInput = z.input<typeof BestProviderForCostInputSchema>;
 
@@ -53,8 +62,13 @@ export interface CostCandidate {
   model: string | null;
   /** null when no price is known for the model. */
   estimated_cost_usd: number | null;
+  /** The model's tier; null when Keyway's quality table does not know the model. */
+  quality: QualityTier | null;
   available: boolean;
+  /** false when min_quality was given and the model is below it (or unrated). */
+  meets_quality: boolean;
   skip_reason: SkipReason | null;
+  /** Why it cannot be used, or why it does not meet min_quality. */
   detail: string | null;
 }
 
@@ -63,7 +77,9 @@ export interface BestProviderForCostResult {
   model: string | null;
   estimated_cost_usd: number | null;
   reason: string;
-  /** Every provider, best first; unavailable ones last with the reason. */
+  /** The min_quality asked for; null when none was. */
+  min_quality: QualityTier | null;
+  /** Every provider, best first; those below min_quality next, unavailable ones last with the reason. */
   ranking: CostCandidate[];
 }
 
@@ -75,6 +91,8 @@ export interface RoutingOption {
   model: string | null;
   /** Cost of 1,000 requests at the task's token mix; null when no price is known. */
   cost_per_1k_requests_usd: number | null;
+  /** The model's tier (see QUALITY_TIERS); null when unrated. */
+  quality: QualityTier | null;
   available: boolean;
   skip_reason: SkipReason | null;
 }

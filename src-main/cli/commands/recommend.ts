@@ -19,7 +19,7 @@ export function registerRecommendCommand(program: Command, io: CliIo): void {
 
 function option(o: RoutingOption): string {
   const cost = o.cost_per_1k_requests_usd === null ? 'price unknown' : `$${o.cost_per_1k_requests_usd.toFixed(2)}/1k req`;
-  return `${o.provider}${o.model ? ` (${o.model})` : ''} ${cost}${o.available ? '' : ` [${o.skip_reason ?? 'unavailable'}]`}`;
+  return `${o.provider}${o.model ? ` (${o.model})` : ''} ${cost}${o.quality ? `, ${o.quality}` : ''}${o.available ? '' : ` [${o.skip_reason ?? 'unavailable'}]`}`;
 }
 
 function formatRecommendations(r: RoutingRecommendations): string {

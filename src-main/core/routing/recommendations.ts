@@ -10,6 +10,7 @@ import {
   type TaskRecommendation,
 } from '../../shared/routing.js';
 import { parseInput } from '../parse-input.js';
+import { meetsQuality, modelQuality } from './model-quality.js';
 import type { ProviderAvailability } from './provider-availability.js';
 import { candidateChain } from './router.js';
 import type { RoutingUsage } from './routing-usage.js';
@@ -50,7 +51,7 @@ export function routingRecommendations(deps: RecommendationDeps, input: RoutingR
         kind: 'cheaper_alternative',
         provider: cheaper.provider,
         key_id: null,
-        message: `${task.task_type}: ${cheaper.provider} (${cheaper.model ?? 'default model'}) would cost $${cheaper.cost_per_1k_requests_usd.toFixed(2)} per 1k requests against $${current.cost_per_1k_requests_usd.toFixed(2)} on ${current.provider} at your ${task.token_mix.source} token mix.`,
+        message: `${task.task_type}: ${cheaper.provider} (${cheaper.model ?? 'default model'}) would cost $${cheaper.cost_per_1k_requests_usd.toFixed(2)} per 1k requests against $${current.cost_per_1k_requests_usd.toFixed(2)} on ${current.provider} at your ${task.token_mix.source} token mix${qualityNote(cheaper, current)}.`,
       });
     }
     if (!current) {
@@ -128,6 +129,7 @@ function recommendTask(deps: RecommendationDeps, config: RoutingConfig, taskType
       provider,
       model: candidate.model,
       cost_per_1k_requests_usd: candidate.estimated_cost_usd === null ? null : round6(candidate.estimated_cost_usd * 1000),
+      quality: modelQuality(provider, candidate.model),
       available: skip === null,
       skip_reason: skip?.reason ?? null,
     };
@@ -137,6 +139,12 @@ function recommendTask(deps: RecommendationDeps, config: RoutingConfig, taskType
   const cost = (o: RoutingOption) => o.cost_per_1k_requests_usd ?? Number.POSITIVE_INFINITY;
   const alternatives = options.filter((o) => o !== current).sort((a, b) => Number(b.available) - Number(a.available) || cost(a) - cost(b));
   return { task_type: taskType, current, alternatives, token_mix: mix };
+}
+
+/** Says so when the cheaper option is a lower (or unknown) quality tier, so the saving is not oversold. */
+function qualityNote(cheaper: RoutingOption, current: RoutingOption): string {
+  if (cheaper.quality === current.quality || meetsQuality(cheaper.quality, current.quality ?? undefined)) return '';
+  return `, but it is a ${cheaper.quality ?? 'unrated'} model against ${current.quality ?? 'unrated'}`;
 }
 
 function round6(value: number): number {

@@ -14,6 +14,7 @@ import { KeywayError } from '../errors.js';
 import type { CircuitBreaker } from '../health/circuit-breaker.js';
 import type { HealthMonitor } from '../health/health-monitor.js';
 import { parseInput } from '../parse-input.js';
+import { meetsQuality, modelQuality } from './model-quality.js';
 import type { ProviderAvailability } from './provider-availability.js';
 
 export interface RouterDeps {
@@ -81,35 +82,43 @@ export class Router {
 
   /**
    * Available providers by estimated cost, cheapest first; local comes first when Ollama is known to
-   * be up and offers a model (it is free and private). Unavailable providers follow with their reason.
+   * be up and offers a model (it is free and private). With `min_quality`, providers whose model is
+   * below that tier come after the ones that meet it. Unavailable providers follow with their reason.
    */
   bestForCost(input: BestProviderForCostInput): BestProviderForCostResult {
     const parsed = parseInput(BestProviderForCostInputSchema, input);
     const { availability, health } = this.#deps;
     const tokens = { input: parsed.input_tokens, output: parsed.output_tokens };
+    const min = parsed.min_quality;
     const config = this.#deps.config();
     const providers = [...new Set([...config.fallback_order, ...PROVIDER_IDS])];
     const ranking: CostCandidate[] = providers.map((provider) => {
       const candidate = availability.candidate(provider, parsed.task_type, tokens);
       const skip = availability.check(provider, candidate);
-      return { ...candidate, available: skip === null, skip_reason: skip?.reason ?? null, detail: skip?.detail ?? null };
+      const quality = modelQuality(provider, candidate.model);
+      const meets_quality = meetsQuality(quality, min);
+      const detail = skip?.detail ?? (meets_quality ? null : `${candidate.model ?? 'its model'} is ${quality ? `rated ${quality}` : 'not in the quality table'}, below min_quality ${min ?? ''}`);
+      return { ...candidate, quality, available: skip === null, meets_quality, skip_reason: skip?.reason ?? null, detail };
     });
+    const usable = (c: CostCandidate) => c.available && c.meets_quality;
     const localFirst = (c: CostCandidate) => (c.provider === 'local' && health.get('local').status === 'up' && c.model !== null ? 0 : 1);
     const cost = (c: CostCandidate) => c.estimated_cost_usd ?? Number.POSITIVE_INFINITY;
-    // Unavailable providers keep the fallback order; only available ones are ranked.
-    ranking.sort((a, b) => Number(b.available) - Number(a.available) || (a.available ? localFirst(a) - localFirst(b) || cost(a) - cost(b) : 0));
+    // Only usable providers are ranked; the rest keep the fallback order (below min_quality before unavailable).
+    ranking.sort((a, b) => Number(usable(b)) - Number(usable(a)) || Number(b.available) - Number(a.available) || (usable(a) ? localFirst(a) - localFirst(b) || cost(a) - cost(b) : 0));
     const best = ranking[0];
-    if (!best?.available) {
-      const reasons = ranking.map((c) => `${c.provider}: ${c.skip_reason ?? 'unavailable'} (${c.detail ?? ''})`).join('; ');
-      throw new KeywayError('no_provider_available', `No provider is available to price this request. ${reasons}.`);
+    if (!best || !usable(best)) {
+      const reasons = ranking.map((c) => `${c.provider}: ${c.skip_reason ?? (c.available ? 'below min_quality' : 'unavailable')} (${c.detail ?? ''})`).join('; ');
+      const advice = min && ranking.some((c) => c.available) ? ' Lower min_quality, or give a provider a stronger model (keyway providers set <provider> --models <model>).' : '';
+      throw new KeywayError('no_provider_available', `No provider is available to price this request${min ? ` at min_quality ${min}` : ''}. ${reasons}.${advice}`);
     }
+    const rated = min ? ` rated ${min} or better` : '';
     const reason =
       localFirst(best) === 0
         ? `local (Ollama) is up with ${best.model ?? 'a model'} installed and costs nothing`
         : best.estimated_cost_usd === null
-          ? `${best.provider} is the only available provider (no price known for ${best.model ?? 'its model'})`
-          : `${best.provider} is the cheapest available provider at $${best.estimated_cost_usd.toFixed(6)} for ${tokens.input} input + ${tokens.output} output tokens`;
-    return { provider: best.provider, model: best.model, estimated_cost_usd: best.estimated_cost_usd, reason, ranking };
+          ? `${best.provider} is the only available provider${rated} (no price known for ${best.model ?? 'its model'})`
+          : `${best.provider} is the cheapest available provider${rated} at $${best.estimated_cost_usd.toFixed(6)} for ${tokens.input} input + ${tokens.output} output tokens`;
+    return { provider: best.provider, model: best.model, estimated_cost_usd: best.estimated_cost_usd, reason, min_quality: min ?? null, ranking };
   }
 }
 

@@ -85,6 +85,16 @@ describe('getRoutingRecommendations', () => {
     expect(advice).toContainEqual(expect.objectContaining({ kind: 'cheaper_alternative', provider: 'google' }));
   });
 
+  it('says when a cheaper alternative is a lower quality tier, so the saving is not oversold', async () => {
+    const { service, addKeys } = fixture();
+    await addKeys('anthropic', 'google');
+    await service.updateProviderConfig('local', { enabled: false }, CTX);
+    const { tasks, advice } = service.getRoutingRecommendations({ task_type: 'code_generation' });
+    expect(tasks[0]?.current).toMatchObject({ provider: 'anthropic', quality: 'premium' });
+    expect(tasks[0]?.alternatives[0]).toMatchObject({ provider: 'google', quality: 'standard' });
+    expect(advice.find((a) => a.kind === 'cheaper_alternative')?.message).toContain('but it is a standard model against premium');
+  });
+
   it('uses a default token mix for a task with no traffic and says so', () => {
     const { service } = fixture();
     const rec = service.getRoutingRecommendations({ task_type: 'analysis' });

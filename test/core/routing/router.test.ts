@@ -243,4 +243,44 @@ describe('getBestProviderForCost', () => {
       ['local', 'disabled'],
     ]);
   });
+
+  it('with min_quality, ranks only providers whose model meets it and lists the others after them with the reason', async () => {
+    const { service, addKeys } = fixture();
+    await addKeys('anthropic', 'openai', 'google');
+    await service.providers.checkLocal();
+    const standard = service.getBestProviderForCost({ input_tokens: 10_000, output_tokens: 2_000, min_quality: 'standard' });
+    expect(standard).toMatchObject({ provider: 'google', model: 'gemini-pro', min_quality: 'standard' });
+    expect(standard.reason).toContain('rated standard or better');
+    expect(standard.ranking.map((c) => [c.provider, c.quality, c.meets_quality])).toEqual([
+      ['google', 'standard', true],
+      ['anthropic', 'premium', true],
+      ['openai', 'premium', true],
+      ['local', 'basic', false],
+    ]);
+    expect(standard.ranking.at(-1)).toMatchObject({ available: true, skip_reason: null, detail: expect.stringContaining('below min_quality standard') as string });
+    const premium = service.getBestProviderForCost({ input_tokens: 10_000, output_tokens: 2_000, min_quality: 'premium' });
+    expect(premium).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022' });
+    expect(service.getBestProviderForCost({ input_tokens: 10_000, output_tokens: 2_000 })).toMatchObject({ provider: 'local', min_quality: null });
+  });
+
+  it('fails saying what to do when no available provider meets min_quality', async () => {
+    const { service, addKeys } = fixture();
+    await addKeys('google');
+    await service.providers.checkLocal();
+    expect(() => service.getBestProviderForCost({ input_tokens: 100, output_tokens: 100, min_quality: 'premium' })).toThrow(
+      expect.objectContaining({
+        code: 'no_provider_available',
+        message: expect.stringMatching(/min_quality premium.*google: below min_quality \(gemini-pro is rated standard.*Lower min_quality/) as string,
+      }),
+    );
+  });
+
+  it.each([
+    [{ input_tokens: 1, output_tokens: 1, min_quality: 'best' }, 'min_quality must be one of basic, standard, premium'],
+    [{ input_tokens: 1, output_tokens: 1, min_quality: 3 }, 'min_quality'],
+    [{ input_tokens: -1, output_tokens: 1 }, 'input_tokens'],
+  ])('rejects invalid cost input %j naming %s', (input, message) => {
+    const { service } = fixture();
+    expect(() => service.getBestProviderForCost(input as never)).toThrow(expect.objectContaining({ code: 'invalid_input', message: expect.stringContaining(message) as string }));
+  });
 });
