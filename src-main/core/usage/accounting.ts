@@ -111,7 +111,9 @@ export class Accounting {
   exportUsage(input: ExportUsageInput): Iterable<string> {
     const parsed = parseInput(ExportUsageInputSchema, input);
     const now = this.#options.now().getTime();
-    const since = parsed.days === undefined ? 0 : this.ledger.calendar.dayStart(now) - (parsed.days - 1) * 24 * 3600 * 1000;
+    const calendar = this.ledger.calendar;
+    // The same local days as getUsage({days}), also across daylight saving changes.
+    const since = parsed.days === undefined ? 0 : calendar.startOfDayKey(calendar.firstDayKey(now, parsed.days));
     return exportChunks(this.ledger.records({ provider: parsed.provider, sinceEpochMs: since }), parsed.format);
   }
 

@@ -1,5 +1,8 @@
 import { KeywayError } from '../errors.js';
 
+/** Longer than any clock change, so the search for a day's first instant always brackets it. */
+const GAP_SEARCH_MS = 4 * 3600 * 1000;
+
 interface LocalDay {
   start: number;
   end: number;
@@ -92,6 +95,11 @@ export class LocalCalendar {
     return shifted.getUTCFullYear() * 10000 + (shifted.getUTCMonth() + 1) * 100 + shifted.getUTCDate();
   }
 
+  /** The first instant of the local day with key YYYYMMDD. */
+  startOfDayKey(key: number): number {
+    return this.#midnight(Math.floor(key / 10000), Math.floor(key / 100) % 100, key % 100);
+  }
+
   #localDate(ms: number): LocalDate & { hour: number; minute: number; second: number } {
     const parts: Record<string, number> = {};
     for (const part of this.#format.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -111,11 +119,27 @@ export class LocalCalendar {
     return Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second) - (ms - (((ms % 1000) + 1000) % 1000));
   }
 
-  /** The instant local midnight begins on that date (month/day may overflow, as with Date.UTC). */
+  /**
+   * The first instant of that local date (month/day may overflow, as with Date.UTC): local midnight,
+   * or where daylight saving time starts at midnight (America/Santiago, America/Havana) and midnight
+   * never happens, the end of that gap.
+   */
   #midnight(year: number, month: number, day: number): number {
     const wall = Date.UTC(year, month - 1, day);
     const guess = wall - this.#offset(wall);
-    return wall - this.#offset(guess);
+    const start = wall - this.#offset(guess);
+    const date = new Date(wall);
+    const target = date.getUTCFullYear() * 10000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
+    if (keyOf(this.#localDate(start)) >= target) return start;
+    // Still the day before: search the gap (at most a few hours) for the first instant of the date.
+    let before = start;
+    let after = start + GAP_SEARCH_MS;
+    while (after - before > 1) {
+      const mid = Math.floor((before + after) / 2);
+      if (keyOf(this.#localDate(mid)) < target) before = mid;
+      else after = mid;
+    }
+    return after;
   }
 }
 

@@ -14,6 +14,18 @@ describe('local calendar', () => {
     expect(ny.nextDayStart(noon) - ny.dayStart(noon)).toBe(23 * HOUR);
   });
 
+  it('starts the day when the clock jumps past a midnight that never happens (DST at 00:00 in Santiago)', () => {
+    const santiago = new LocalCalendar('America/Santiago');
+    // Saturday 5 Sep 2026 at 24:00 (-04) the clocks go to Sunday 01:00 (-03), i.e. at 04:00Z.
+    const sunday = Date.parse('2026-09-06T12:00:00Z');
+    expect(dayKeyToString(santiago.dayKey(sunday))).toBe('2026-09-06');
+    expect(new Date(santiago.dayStart(sunday)).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(santiago.nextDayStart(sunday) - santiago.dayStart(sunday)).toBe(23 * HOUR);
+    const saturday = Date.parse('2026-09-06T03:30:00Z'); // 23:30 on Saturday, local
+    expect(dayKeyToString(new LocalCalendar('America/Santiago').dayKey(saturday))).toBe('2026-09-05');
+    expect(new Date(new LocalCalendar('America/Santiago').nextDayStart(saturday)).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+  });
+
   it('starts the month on the 1st at local midnight and rolls over the year', () => {
     const tokyo = new LocalCalendar('Asia/Tokyo');
     const lateDecember = Date.parse('2026-12-31T20:00:00Z'); // already 1 Jan 05:00 in Tokyo

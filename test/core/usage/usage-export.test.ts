@@ -52,6 +52,21 @@ describe('usage export', () => {
     service.close();
   });
 
+  it('exports the same local days as getUsage across a daylight saving change', async () => {
+    // New York: 8 Mar 2026 has 23 hours. On 9 Mar, "the last 3 days" start at 00:00 on 7 Mar (05:00Z):
+    // a record at 23:30 on 6 Mar is outside, one at 00:30 on 7 Mar inside.
+    let clock = Date.parse('2026-03-07T04:30:00Z');
+    const service = KeywayService.open({ dataDir: tempDir(), env: {}, now: () => new Date(clock), timeZone: 'America/New_York' });
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 6, output_tokens: 1 }, { actor: 'cli' });
+    clock = Date.parse('2026-03-07T05:30:00Z');
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 7, output_tokens: 1 }, { actor: 'cli' });
+    clock = Date.parse('2026-03-09T16:00:00Z');
+    expect(service.getUsage({ days: 3 }).totals.requests).toBe(1);
+    const exported = JSON.parse([...service.exportUsage({ format: 'json', days: 3 })].join('')) as UsageRecord[];
+    expect(exported.map((r) => r.input_tokens)).toEqual([7]);
+    service.close();
+  });
+
   it.each([
     ['zero days', { days: 0 }, /days must be at least 1/],
     ['fractional days', { days: 1.5 }, /days must be a whole number/],
