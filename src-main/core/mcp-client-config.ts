@@ -8,7 +8,7 @@ export interface McpLaunch {
 }
 
 /**
- * The text to paste into each editor's MCP configuration. All of them start the stdio bridge
+ * The text to paste into each editor's MCP configuration (the same shapes `keyway mcp-config` prints). All of them start the stdio bridge
  * (`keyway mcp`), so no token or secret ever appears in an editor's config file.
  */
 export function mcpClientConfig(client: McpClient, launch: McpLaunch): string {
@@ -20,8 +20,8 @@ export function mcpClientConfig(client: McpClient, launch: McpLaunch): string {
     case 'vscode':
       return JSON.stringify({ servers: { keyway: { type: 'stdio', ...server } } }, null, 2);
     case 'claude-code': {
-      const env = Object.entries(launch.env ?? {}).map(([name, value]) => `-e ${name}=${shellQuote(value)} `).join('');
-      return `claude mcp add ${env}keyway -- ${[launch.command, ...launch.args].map(shellQuote).join(' ')}`;
+      const env = Object.entries(launch.env ?? {}).map(([name, value]) => `-e ${shellQuote(`${name}=${value}`)} `).join('');
+      return `claude mcp add keyway ${env}-- ${[launch.command, ...launch.args].map(shellQuote).join(' ')}`;
     }
   }
 }

@@ -14,7 +14,7 @@ describe('mcpClientConfig', () => {
 
   it('gives Claude Code a shell command with the environment and quoted paths', () => {
     const text = mcpClientConfig('claude-code', { command: '/My Apps/Keyway', args: ['main.js', 'mcp'], env: { KEYWAY_DATA_DIR: "/tmp/it's here" } });
-    expect(text).toBe(`claude mcp add -e KEYWAY_DATA_DIR='/tmp/it'\\''s here' keyway -- '/My Apps/Keyway' main.js mcp`);
+    expect(text).toBe(`claude mcp add keyway -e 'KEYWAY_DATA_DIR=/tmp/it'\\''s here' -- '/My Apps/Keyway' main.js mcp`);
   });
 
   it('never puts a bearer token or URL in any config', () => {
