@@ -84,7 +84,8 @@ afterEach(async ({ task }) => {
 });
 
 async function openDashboard(colorScheme: 'light' | 'dark' = 'light', fragment = `#token=${token}`): Promise<Page> {
-  const context = await browser.newContext({ viewport: POPOVER, colorScheme });
+  // Reduced motion: bars jump to their value, so screenshots show the final state.
+  const context = await browser.newContext({ viewport: POPOVER, colorScheme, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const log: string[] = [];
   page.on('console', (m) => log.push(`console ${m.type()}: ${m.text()}`));
@@ -213,6 +214,7 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
     await expect.poll(() => spendLevel(page), { timeout: 20_000 }).toBe('warning');
     await page.getByRole('alert').filter({ hasText: /daily/i }).first().waitFor();
     expect(await chartTotal(page)).toBeCloseTo(cost * 4, 5);
+    await shoot(page, 'overview-warning');
 
     await ok(mcp, 'track_request', { provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 5_000 });
     await expect.poll(() => spendLevel(page), { timeout: 20_000 }).toBe('exceeded');
