@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { resolveDataDir } from '../../core/data-dir.js';
+import { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests } from '../../mcp/in-flight.js';
 import { createMcpServer } from '../../mcp/server.js';
 import { bridgeStdioToSocket } from '../../mcp/stdio-bridge.js';
 import { findRunningServer } from '../../server/server-info.js';
@@ -21,7 +22,8 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
         return;
       }
       const connection = createMcpServer({ service: io.service(), transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
-      const transport = new StdioServerTransport();
+      const inFlight = new InFlightRequests();
+      const transport = countingInFlight(new StdioServerTransport(), inFlight);
       const closed = new Promise<void>((resolve) => {
         process.stdin.once('end', resolve);
         process.stdin.once('close', resolve);
@@ -29,6 +31,8 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       });
       await connection.server.connect(transport);
       await closed;
+      // The editor may close stdin right behind its last requests: answer them before closing.
+      if (!(await inFlight.idle())) log(`closing with ${inFlight.size} request(s) unanswered after ${DRAIN_TIMEOUT_MS / 1000} s`);
       connection.cleanup();
       await connection.server.close();
     });
