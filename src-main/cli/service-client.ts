@@ -4,7 +4,7 @@ import type { CallContext } from '../core/call-context.js';
 import { KeywayError } from '../core/errors.js';
 import { readEnvSecret } from '../core/vault/env-source.js';
 import { SocketClientTransport } from '../mcp/socket-client-transport.js';
-import { RPC_METHOD, SERVICE_RPC_METHODS, ServiceRpcResultSchema, type RpcMethodSpec, type ServiceApi, type ServiceRpcMethod } from '../server/service-rpc.js';
+import { RPC_METHOD, RPC_NEXT_METHOD, SERVICE_RPC_METHODS, ServiceRpcPageSchema, ServiceRpcResultSchema, type RpcMethodSpec, type ServiceApi, type ServiceRpcMethod } from '../server/service-rpc.js';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 
 export interface RemoteServiceApi {
@@ -30,10 +30,20 @@ export async function connectServiceApi(socket: string, caller: { env: NodeJS.Pr
         ServiceRpcResultSchema,
       );
       if (result.error) throw new KeywayError(errorCode(result.error.code), result.error.message);
+      if (spec.stream && result.stream !== undefined) return pages(client, result.stream);
       return result.value;
     };
   }
   return { api: api as ServiceApi, close: () => client.close() };
+}
+
+/** A streamed result, pulled page by page as the caller consumes it. */
+async function* pages(client: Client, stream: number): AsyncGenerator<string> {
+  for (;;) {
+    const page = await client.request({ method: RPC_NEXT_METHOD, params: { stream } }, ServiceRpcPageSchema);
+    yield* page.chunks;
+    if (page.done) return;
+  }
 }
 
 function callerEnv(input: unknown, caller: { env: NodeJS.ProcessEnv; cwd: string }): Record<string, string> | undefined {

@@ -35,13 +35,13 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
       if ((options.input === undefined) === (options.text === undefined)) {
         throw new KeywayError('invalid_input', 'Give exactly one of --input N or --text FILE.');
       }
+      const api = await io.api();
       let count: TokenCount | null = null;
       let input = options.input ?? 0;
       if (options.text !== undefined) {
-        count = await io.service().countTokens(provider, options.model, readText(options.text));
+        count = await api.countTokens(provider, options.model, readText(options.text));
         input = count.tokens;
       }
-      const api = await io.api();
       const estimate = await api.estimateCost({
         provider,
         input_tokens: input,
