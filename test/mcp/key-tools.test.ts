@@ -1,27 +1,15 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CALLER_ENV_META } from '../../src-main/mcp/call-context.js';
 import type { AddKeyResult, ListKeysResult } from '../../src-main/shared/keys.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
-import { call, ok, socketClient, startTestServer, textOf, type TestServer } from '../support/mcp.js';
+import { call, ok, textOf, useSocketServer } from '../support/mcp.js';
 
-let server: TestServer;
-let client: Client;
-
-beforeEach(async () => {
-  server = await startTestServer();
-  client = await socketClient(server.running.info.socket, 'test-client', '1.2.3');
-});
-
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+const mcp = useSocketServer();
 
 describe('key tools over the socket', () => {
   it('lists the tools with the seed names, output schemas and annotations', async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await mcp.client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     for (const name of ['add_api_key', 'remove_api_key', 'rotate_key', 'list_api_keys']) {
       expect(byName.get(name)?.outputSchema, name).toBeDefined();
@@ -37,36 +25,36 @@ describe('key tools over the socket', () => {
   it('adds, lists, rotates and removes keys; answers carry masked forms only and the same JSON as text', async () => {
     const first = canaryKey('openai');
     const second = canaryKey('openai');
-    const added = await call(client, 'add_api_key', { provider: 'openai', api_key: first });
+    const added = await call(mcp.client, 'add_api_key', { provider: 'openai', api_key: first });
     expect(added.isError).toBeFalsy();
     expect(JSON.parse(textOf(added))).toEqual(added.structuredContent);
     expect((added.structuredContent as unknown as AddKeyResult).key).toMatchObject({ provider: 'openai', label: 'default', created_at: expect.any(String) });
 
-    const listed = await ok<ListKeysResult>(client, 'list_api_keys', {});
+    const listed = await ok<ListKeysResult>(mcp.client, 'list_api_keys', {});
     expect(listed.keys.map((k) => k.id)).toEqual(['openai:default']);
-    await ok(client, 'rotate_key', { provider: 'openai', new_api_key: second });
-    expect((await server.service.keys.getSecret('openai', 'default')).current).toBe(second);
-    const removed = await ok<{ removed: { id: string } }>(client, 'remove_api_key', { provider: 'openai' });
+    await ok(mcp.client, 'rotate_key', { provider: 'openai', new_api_key: second });
+    expect((await mcp.server.service.keys.getSecret('openai', 'default')).current).toBe(second);
+    const removed = await ok<{ removed: { id: string } }>(mcp.client, 'remove_api_key', { provider: 'openai' });
     expect(removed.removed.id).toBe('openai:default');
-    expect(server.service.listKeys().keys).toEqual([]);
+    expect(mcp.server.service.listKeys().keys).toEqual([]);
   });
 
   it('reads env_var from the caller environment forwarded in _meta, never from elsewhere of that environment', async () => {
     const secret = canaryKey('anthropic');
-    const result = await client.callTool({
+    const result = await mcp.client.callTool({
       name: 'add_api_key',
       arguments: { provider: 'anthropic', env_var: 'ANTHROPIC_API_KEY' },
       _meta: { [CALLER_ENV_META]: { ANTHROPIC_API_KEY: secret } },
     });
     expect(result.isError).toBeFalsy();
-    expect((await server.service.keys.getSecret('anthropic', 'default')).current).toBe(secret);
+    expect((await mcp.server.service.keys.getSecret('anthropic', 'default')).current).toBe(secret);
     expect(JSON.stringify(result)).not.toContain(canaryCore(secret));
   });
 
   it('audits every key change with the MCP client name and version from the handshake', async () => {
-    await ok(client, 'add_api_key', { provider: 'google', api_key: canaryKey('google'), label: 'work' });
-    await call(client, 'remove_api_key', { provider: 'google', label: 'nope' });
-    const entries = server.service.auditEntries(10);
+    await ok(mcp.client, 'add_api_key', { provider: 'google', api_key: canaryKey('google'), label: 'work' });
+    await call(mcp.client, 'remove_api_key', { provider: 'google', label: 'nope' });
+    const entries = mcp.server.service.auditEntries(10);
     expect(entries.map((e) => [e.actor, e.action, e.outcome])).toEqual([
       ['mcp:test-client@1.2.3', 'key.add', 'ok'],
       ['mcp:test-client@1.2.3', 'key.remove', 'error'],
@@ -79,7 +67,7 @@ describe('key tool error paths', () => {
     ['remove_api_key', { provider: 'anthropic' }, 'No key for anthropic. Add one with add_api_key(provider="anthropic", env_var="ANTHROPIC_API_KEY").'],
     ['rotate_key', { provider: 'openai', label: 'work', new_api_key: 'sk-test-CANARY0000000000000000' }, 'No key for openai labelled "work". Add one with add_api_key(provider="openai", env_var="OPENAI_API_KEY", label="work").'],
   ])('%s on a missing key says how to add one', async (tool, args, message) => {
-    const result = await call(client, tool, args);
+    const result = await call(mcp.client, tool, args);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toBe(message);
   });
@@ -94,14 +82,14 @@ describe('key tool error paths', () => {
     ['list_api_keys', { provider: 42 }, /provider/],
     ['remove_api_key', { provider: 'openai', label: '../../etc' }, /label/],
   ])('%s %j is refused with a message naming the problem', async (tool, args, pattern) => {
-    const result = await call(client, tool, args);
+    const result = await call(mcp.client, tool, args);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(pattern);
     expect(textOf(result)).not.toMatch(/\n\s+at /);
   });
 
   it('refuses key changes over MCP when the user turned them off, and still lists keys', async () => {
-    await server.service.settings.update((data) => {
+    await mcp.server.service.settings.update((data) => {
       data.app.allow_mcp_key_changes = false;
     });
     for (const [tool, args] of [
@@ -109,29 +97,29 @@ describe('key tool error paths', () => {
       ['rotate_key', { provider: 'openai', new_api_key: canaryKey('openai') }],
       ['remove_api_key', { provider: 'openai' }],
     ] as const) {
-      const result = await call(client, tool, args);
+      const result = await call(mcp.client, tool, args);
       expect(result.isError, tool).toBe(true);
       expect(textOf(result)).toContain('turned off for MCP clients');
     }
-    expect(server.service.listKeys().keys).toEqual([]);
-    expect((await call(client, 'list_api_keys')).isError).toBeFalsy();
+    expect(mcp.server.service.listKeys().keys).toEqual([]);
+    expect((await call(mcp.client, 'list_api_keys')).isError).toBeFalsy();
   });
 });
 
 describe('logging capability', () => {
   it('sends secret-free log lines at or above the level the client set', async () => {
     const received: Array<{ level: string; data: unknown }> = [];
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void received.push(n.params));
-    await client.setLoggingLevel('warning');
+    mcp.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void received.push(n.params));
+    await mcp.client.setLoggingLevel('warning');
     const secret = canaryKey('openai');
-    await ok(client, 'add_api_key', { provider: 'openai', api_key: secret });
-    await call(client, 'remove_api_key', { provider: 'anthropic' });
-    await client.ping();
+    await ok(mcp.client, 'add_api_key', { provider: 'openai', api_key: secret });
+    await call(mcp.client, 'remove_api_key', { provider: 'anthropic' });
+    await mcp.client.ping();
     expect(received).toEqual([{ level: 'warning', logger: 'keyway', data: 'remove_api_key failed: key_not_found' }]);
-    await client.setLoggingLevel('debug');
-    await ok(client, 'list_api_keys');
-    await client.ping();
+    await mcp.client.setLoggingLevel('debug');
+    await ok(mcp.client, 'list_api_keys');
+    await mcp.client.ping();
     expect(received.at(-1)).toMatchObject({ level: 'debug', data: 'list_api_keys ok' });
-    expect(JSON.stringify([received, server.logs])).not.toContain(canaryCore(secret));
+    expect(JSON.stringify([received, mcp.server.logs])).not.toContain(canaryCore(secret));
   });
 });

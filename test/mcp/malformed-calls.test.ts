@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canaryKey } from '../support/canary.js';
-import { call, ok, socketClient, startTestServer, type TestServer } from '../support/mcp.js';
+import { call, ok, useSocketServer } from '../support/mcp.js';
 
-let server: TestServer;
-let client: Client;
-beforeEach(async () => {
-  server = await startTestServer();
-  client = await socketClient(server.running.info.socket);
-});
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+const mcp = useSocketServer();
 
 type Kind = 'provider' | 'name' | 'secret' | 'tokens' | 'int' | 'bool' | 'url' | 'list';
 
@@ -79,7 +69,7 @@ function malformedCalls(count: number): Array<{ name: string; args: unknown }> {
 }
 
 function snapshot(): string {
-  const { service } = server;
+  const { service } = mcp.server;
   return JSON.stringify({
     keys: service.listKeys().keys.map((k) => [k.id, k.fingerprint, k.updated_at]),
     usage: service.getUsage({ days: 30 }).totals,
@@ -89,9 +79,9 @@ function snapshot(): string {
 
 describe('1,000 malformed tool calls', () => {
   it('all fail as isError results or protocol errors; the server keeps serving and stored data is unchanged', async () => {
-    await ok(client, 'add_api_key', { provider: 'openai', api_key: canaryKey('openai') });
-    await ok(client, 'track_request', { provider: 'openai', input_tokens: 100, output_tokens: 10 });
-    await ok(client, 'update_provider_config', { provider: 'google', rate_limit: 50 });
+    await ok(mcp.client, 'add_api_key', { provider: 'openai', api_key: canaryKey('openai') });
+    await ok(mcp.client, 'track_request', { provider: 'openai', input_tokens: 100, output_tokens: 10 });
+    await ok(mcp.client, 'update_provider_config', { provider: 'google', rate_limit: 50 });
     const before = snapshot();
 
     const calls = malformedCalls(1000);
@@ -99,7 +89,7 @@ describe('1,000 malformed tool calls', () => {
     let protocolErrors = 0;
     for (let i = 0; i < calls.length; i += 50) {
       const batch = calls.slice(i, i + 50);
-      const outcomes = await Promise.allSettled(batch.map((c) => client.callTool({ name: c.name, arguments: c.args as Record<string, unknown> })));
+      const outcomes = await Promise.allSettled(batch.map((c) => mcp.client.callTool({ name: c.name, arguments: c.args as Record<string, unknown> })));
       outcomes.forEach((outcome, j) => {
         if (outcome.status === 'rejected') {
           protocolErrors++;
@@ -116,7 +106,7 @@ describe('1,000 malformed tool calls', () => {
     expect(isErrorResults + protocolErrors).toBe(1000);
     expect(isErrorResults).toBeGreaterThan(800);
     expect(snapshot()).toBe(before);
-    expect((await call(client, 'list_api_keys')).isError).toBeFalsy();
-    expect(server.service.verifyAudit().ok).toBe(true);
+    expect((await call(mcp.client, 'list_api_keys')).isError).toBeFalsy();
+    expect(mcp.server.service.verifyAudit().ok).toBe(true);
   });
 });

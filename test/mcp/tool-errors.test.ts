@@ -1,18 +1,8 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, ok, socketClient, startTestServer, textOf, type TestServer } from '../support/mcp.js';
+import { describe, expect, it } from 'vitest';
+import { call, ok, textOf, useSocketServer } from '../support/mcp.js';
 
-let server: TestServer;
-let client: Client;
-beforeEach(async () => {
-  server = await startTestServer();
-  client = await socketClient(server.running.info.socket);
-});
-afterEach(async () => {
-  await client.close();
-  await server.close();
-});
+const mcp = useSocketServer();
 
 describe('every tool has an actionable error path', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -31,19 +21,19 @@ describe('every tool has an actionable error path', () => {
     ['update_provider_config', { provider: 'google', rate_limit: 0 }, /rate_limit/],
     ['get_best_provider_for_cost', { input_tokens: 'many', output_tokens: 1 }, /input_tokens/],
   ])('%s %j', async (tool, args, pattern) => {
-    const result = await call(client, tool, args);
+    const result = await call(mcp.client, tool, args);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(pattern);
     expect(textOf(result)).not.toMatch(/\n\s+at |\.ts:\d+/);
   });
 
   it('route_request and get_best_provider_for_cost say what to do when no provider can serve', async () => {
-    for (const provider of ['anthropic', 'openai', 'google', 'local']) await ok(client, 'update_provider_config', { provider, enabled: false });
+    for (const provider of ['anthropic', 'openai', 'google', 'local']) await ok(mcp.client, 'update_provider_config', { provider, enabled: false });
     for (const [tool, args] of [
       ['route_request', { task_type: 'chat' }],
       ['get_best_provider_for_cost', { input_tokens: 10, output_tokens: 10 }],
     ] as const) {
-      const result = await call(client, tool, args);
+      const result = await call(mcp.client, tool, args);
       expect(result.isError, tool).toBe(true);
       expect(textOf(result).length).toBeGreaterThan(20);
       expect(result._meta?.['keyway/error_code']).toBe('no_provider_available');
@@ -52,22 +42,22 @@ describe('every tool has an actionable error path', () => {
 
   it('check_budget (no parameters) answers a malformed request with a protocol error', async () => {
     const request = { method: 'tools/call' as const, params: { name: 'check_budget', arguments: 'now' as unknown as Record<string, unknown> } };
-    await expect(client.request(request, CallToolResultSchema)).rejects.toThrow(/arguments/);
-    expect((await ok(client, 'check_budget')).status).toBe('ok');
+    await expect(mcp.client.request(request, CallToolResultSchema)).rejects.toThrow(/arguments/);
+    expect((await ok(mcp.client, 'check_budget')).status).toBe('ok');
   });
 
   it('update_provider_config is refused when MCP changes are turned off, leaving routing_config.json alone', async () => {
-    await server.service.settings.update((d) => {
+    await mcp.server.service.settings.update((d) => {
       d.app.allow_mcp_key_changes = false;
     });
-    const result = await call(client, 'update_provider_config', { provider: 'google', enabled: false });
+    const result = await call(mcp.client, 'update_provider_config', { provider: 'google', enabled: false });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('turned off for MCP clients');
-    expect(server.service.config.current().providers.google?.enabled).toBe(true);
+    expect(mcp.server.service.config.current().providers.google?.enabled).toBe(true);
   });
 
   it('an unknown tool is an error naming it', async () => {
-    const result = await call(client, 'delete_everything', {});
+    const result = await call(mcp.client, 'delete_everything', {});
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('delete_everything');
   });

@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { KeywayService } from '../../src-main/core/service.js';
 import { SocketClientTransport } from '../../src-main/mcp/socket-client-transport.js';
 import { startKeywayServer, type RunningKeywayServer } from '../../src-main/server/keyway-server.js';
+import { afterEach, beforeEach } from 'vitest';
 import { KEYWAY_BIN } from './cli.js';
 import { tempDir } from './temp-dir.js';
 
@@ -43,6 +44,28 @@ export async function startTestServer(service = openTestService()): Promise<Test
       service.close();
     },
   };
+}
+
+export interface SocketFixture {
+  readonly server: TestServer;
+  readonly client: Client;
+}
+
+/**
+ * For a test file: a fresh test server and one socket client (named test-client@1.2.3) before each
+ * test, both closed after it. Read `server` and `client` inside the tests.
+ */
+export function useSocketServer(): SocketFixture {
+  const fixture = {} as { server: TestServer; client: Client };
+  beforeEach(async () => {
+    fixture.server = await startTestServer();
+    fixture.client = await socketClient(fixture.server.running.info.socket);
+  });
+  afterEach(async () => {
+    await fixture.client.close();
+    await fixture.server.close();
+  });
+  return fixture;
 }
 
 export async function socketClient(path: string, name = 'test-client', version = '1.2.3'): Promise<Client> {
