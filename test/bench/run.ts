@@ -18,9 +18,17 @@ if (selected.length === 0) {
 }
 
 const rows: Array<BenchRow & { module: string }> = [];
+// A group that throws is reported and fails the run, but the other groups still run and print.
+const broken: Array<{ module: string; error: string }> = [];
 for (const module of selected) {
   process.stderr.write(`bench: ${module.name}...\n`);
-  for (const row of await module.run()) rows.push({ ...row, module: module.name });
+  try {
+    for (const row of await module.run()) rows.push({ ...row, module: module.name });
+  } catch (error) {
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`bench: ${module.name} failed: ${message}\n`);
+    broken.push({ module: module.name, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 const format = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3));
@@ -36,4 +44,5 @@ if (notes.length > 0) {
   console.log('');
   for (const r of notes) console.log(`- ${r.figure}: ${r.note}`);
 }
-process.exitCode = rows.every(passed) ? 0 : 1;
+for (const b of broken) console.log(`- ${b.module}: FAILED TO RUN (${b.error}); its figures are missing from the table`);
+process.exitCode = rows.every(passed) && broken.length === 0 ? 0 : 1;
