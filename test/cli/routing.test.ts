@@ -11,12 +11,7 @@ beforeAll(async () => {
   emu = await startEmulators();
 });
 afterAll(() => emu.stop());
-afterEach(async () => {
-  for (const e of [emu.anthropic, emu.openai, emu.google, emu.ollama]) {
-    await e.set('ok');
-    e.requests.length = 0;
-  }
-});
+afterEach(() => emu.reset());
 
 interface Cli {
   run(...args: string[]): Promise<CliRun>;

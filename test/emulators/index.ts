@@ -27,11 +27,14 @@ import { openaiProtocol } from './openai.js';
 export { ProviderEmulator } from './emulator-server.js';
 export type { EmulatorMode, ModeOptions, RecordedRequest } from './emulator-server.js';
 
+/** The models a fresh Ollama emulator has installed. */
+export const DEFAULT_OLLAMA_MODELS: readonly string[] = ['llama3.2:latest', 'codellama:7b', 'nomic-embed-text:latest'];
+
 export class OllamaEmulator extends ProviderEmulator {
   readonly #state: { models: string[] };
 
   constructor(keys: string[]) {
-    const state = { models: ['llama3.2:latest', 'codellama:7b', 'nomic-embed-text:latest'] };
+    const state = { models: [...DEFAULT_OLLAMA_MODELS] };
     super('ollama', ollamaProtocol(state), keys);
     this.#state = state;
   }
@@ -54,6 +57,8 @@ export interface Emulators {
   of(provider: ProviderId): ProviderEmulator;
   /** Every request any emulator received, for leak scans. */
   transcript(): string;
+  /** Back to a fresh start between tests: every emulator `ok`, no recorded requests, Ollama's default models. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +76,13 @@ export async function startEmulators(): Promise<Emulators> {
     ollama,
     of: (provider) => ({ anthropic, openai, google, local: ollama })[provider],
     transcript: () => all.map((e) => e.transcript()).join('\n'),
+    reset: async () => {
+      for (const e of all) {
+        await e.set('ok');
+        e.requests.length = 0;
+      }
+      ollama.models = [...DEFAULT_OLLAMA_MODELS];
+    },
     stop: async () => {
       await Promise.all(all.map((e) => e.stop()));
     },

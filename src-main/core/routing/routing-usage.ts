@@ -1,19 +1,8 @@
 import type { ProviderId } from '../../shared/providers.js';
+import type { ProviderActivity } from '../../shared/usage.js';
 
-/** One provider's recent behaviour, as the usage ledger reports it (same shape as shared/usage.ts). */
-export interface ProviderActivityView {
-  requests: number;
-  successes: number;
-  failures: number;
-  success_rate: number | null;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  cost_today_usd: number;
-  cost_month_usd: number;
-  avg_input_tokens: number | null;
-  avg_output_tokens: number | null;
-  last_used_at: string | null;
-}
+/** One provider's recent behaviour, as the usage ledger reports it. */
+export type ProviderActivityView = Omit<ProviderActivity, 'provider'>;
 
 export interface BudgetPressure {
   /** e.g. "daily", "monthly", "anthropic daily". */

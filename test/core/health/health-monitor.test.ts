@@ -1,27 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextPingDelay } from '../../../src-main/core/health/health-monitor.js';
+import type { ProviderServiceOptions } from '../../../src-main/core/routing/provider-services.js';
 import type { KeywayService } from '../../../src-main/core/service.js';
 import type { ServiceEventMap } from '../../../src-main/shared/events.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
-import { routingFixture } from '../routing/routing-fixture.js';
+import { routingSuite } from '../routing/routing-fixture.js';
 
-let emu: Emulators;
-const open: KeywayService[] = [];
-beforeAll(async () => {
-  emu = await startEmulators();
-});
-afterAll(() => emu.stop());
-afterEach(async () => {
-  while (open.length > 0) open.pop()?.close();
-  await emu.ollama.set('ok');
-  for (const e of [emu.anthropic, emu.google, emu.ollama]) e.requests.length = 0;
-  emu.ollama.models = ['llama3.2:latest', 'codellama:7b', 'nomic-embed-text:latest'];
-});
+const { emu, fixture } = await routingSuite();
 
-function service(providers = {}): KeywayService {
-  const f = routingFixture(emu, { providers });
-  open.push(f.service);
-  return f.service;
+function service(providers: ProviderServiceOptions = {}): KeywayService {
+  return fixture({ providers }).service;
 }
 
 /** Resolves with the next provider.status event for local that has the given status. */
@@ -85,16 +72,14 @@ describe('Ollama health', () => {
   });
 
   it('periodic remote checks are off by default and, when set, validate each remote provider key as the system', async () => {
-    const off = routingFixture(emu, { providers: { pingIntervalMs: 20 } });
-    open.push(off.service);
+    const off = fixture({ providers: { pingIntervalMs: 20 } });
     await off.addKeys('anthropic');
     const up = nextStatus(off.service, 'up');
     off.service.startBackgroundTasks();
     await up;
     expect(emu.anthropic.requests).toHaveLength(0);
 
-    const on = routingFixture(emu, { providers: { pingIntervalMs: 60_000, remoteCheckIntervalMs: 20 } });
-    open.push(on.service);
+    const on = fixture({ providers: { pingIntervalMs: 60_000, remoteCheckIntervalMs: 20 } });
     await on.addKeys('anthropic', 'google');
     const validated = new Promise<void>((resolve) => {
       const seen = new Set<string>();

@@ -1,32 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KeywayService } from '../../../src-main/core/service.js';
+import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../../src-main/shared/providers.js';
 import type { ValidationOutcome } from '../../../src-main/shared/validation.js';
 import { canaryCore, canaryKey } from '../../support/canary.js';
-import { startEmulators, type EmulatorMode, type Emulators } from '../../emulators/index.js';
-import { CTX, routingFixture, type RoutingFixture } from '../routing/routing-fixture.js';
+import type { EmulatorMode } from '../../emulators/index.js';
+import { CTX, routingSuite, type RoutingFixture } from '../routing/routing-fixture.js';
 
-let emu: Emulators;
-const open: KeywayService[] = [];
-beforeAll(async () => {
-  emu = await startEmulators();
-});
-afterAll(() => emu.stop());
-afterEach(async () => {
-  while (open.length > 0) open.pop()?.close();
-  for (const e of [emu.anthropic, emu.openai, emu.google, emu.ollama]) {
-    await e.set('ok');
-    e.requests.length = 0;
-  }
-});
+const suite = await routingSuite();
+const { emu } = suite;
 
 /** A generous timeout so a loaded machine never turns a valid answer into `timeout`; the hang case shortens it. */
 function fixture(timeoutMs = 5_000): RoutingFixture {
-  const f = routingFixture(emu, { providers: { timeoutMs } });
-  open.push(f.service);
-  return f;
+  return suite.fixture({ providers: { timeoutMs } });
 }
 
 const PROVIDERS: ProviderId[] = ['anthropic', 'openai', 'google', 'local'];

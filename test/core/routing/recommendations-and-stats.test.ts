@@ -1,25 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KeywayService } from '../../../src-main/core/service.js';
 import { canaryKey } from '../../support/canary.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
-import { CTX, TestClock, routingFixture, type RoutingFixture } from './routing-fixture.js';
+import { CTX, TestClock, routingSuite } from './routing-fixture.js';
 
-let emu: Emulators;
-const open: KeywayService[] = [];
-beforeAll(async () => {
-  emu = await startEmulators();
-});
-afterAll(() => emu.stop());
-afterEach(async () => {
-  while (open.length > 0) open.pop()?.close();
-  await emu.anthropic.set('ok');
-});
-
-function fixture(options: Parameters<typeof routingFixture>[1] = {}): RoutingFixture {
-  const f = routingFixture(emu, options);
-  open.push(f.service);
-  return f;
-}
+const { emu, fixture } = await routingSuite();
 
 describe('getProviderStats', () => {
   it('reports configuration, keys, health, circuit and tracked usage per provider', async () => {

@@ -1,26 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KeywayService } from '../../../src-main/core/service.js';
+import { describe, expect, it } from 'vitest';
 import type { SkipReason } from '../../../src-main/shared/routing.js';
 import { canaryKey } from '../../support/canary.js';
-import { startEmulators, type Emulators } from '../../emulators/index.js';
-import { CTX, TestClock, routingFixture, type RoutingFixture } from './routing-fixture.js';
+import { CTX, TestClock, routingSuite, type RoutingFixture } from './routing-fixture.js';
 
-let emu: Emulators;
-const open: KeywayService[] = [];
-beforeAll(async () => {
-  emu = await startEmulators();
-});
-afterAll(() => emu.stop());
-afterEach(async () => {
-  while (open.length > 0) open.pop()?.close();
-  for (const e of [emu.anthropic, emu.openai, emu.google, emu.ollama]) await e.set('ok');
-});
-
-function fixture(options: Parameters<typeof routingFixture>[1] = {}): RoutingFixture {
-  const f = routingFixture(emu, options);
-  open.push(f.service);
-  return f;
-}
+const { emu, fixture } = await routingSuite();
 
 describe('routeRequest', () => {
   it('routes code_generation to anthropic with its configured model (the seed example)', async () => {

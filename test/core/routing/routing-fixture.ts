@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, afterEach } from 'vitest';
 import type { KeywayService } from '../../../src-main/core/service.js';
 import type { ProviderServiceOptions } from '../../../src-main/core/routing/provider-services.js';
 import type { ProviderId } from '../../../src-main/shared/providers.js';
-import { configFor, type Emulators } from '../../emulators/index.js';
+import { configFor, startEmulators, type Emulators } from '../../emulators/index.js';
 import { openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -28,11 +29,17 @@ export interface RoutingFixture {
   addKeys(...providers: ProviderId[]): Promise<void>;
 }
 
+export interface RoutingFixtureOptions {
+  config?: Record<string, unknown>;
+  providers?: ProviderServiceOptions;
+  clock?: TestClock;
+}
+
 /**
  * A service whose routing_config.json is the seed's defaults with every provider pointed at the
  * emulators, on a temp data dir with the file secret store.
  */
-export function routingFixture(emu: Emulators, options: { config?: Record<string, unknown>; providers?: ProviderServiceOptions; clock?: TestClock } = {}): RoutingFixture {
+export function routingFixture(emu: Emulators, options: RoutingFixtureOptions = {}): RoutingFixture {
   const dir = tempDir('keyway-routing-');
   const configPath = join(dir, 'routing_config.json');
   const config = {
@@ -51,6 +58,35 @@ export function routingFixture(emu: Emulators, options: { config?: Record<string
     clock,
     addKeys: async (...providers) => {
       for (const provider of providers) await service.addKey({ provider, api_key: emu.of(provider).key }, CTX);
+    },
+  };
+}
+
+export interface RoutingSuite {
+  emu: Emulators;
+  /** A fresh routingFixture, closed after the test. */
+  fixture(options?: RoutingFixtureOptions): RoutingFixture;
+}
+
+/**
+ * The setup every routing, health and validation test file shares: the emulators started once for
+ * the file (`const { emu, fixture } = await routingSuite();` at top level), every service a test
+ * opened closed after it, and the emulators reset to a fresh start.
+ */
+export async function routingSuite(): Promise<RoutingSuite> {
+  const emu = await startEmulators();
+  const open: KeywayService[] = [];
+  afterAll(() => emu.stop());
+  afterEach(async () => {
+    while (open.length > 0) open.pop()?.close();
+    await emu.reset();
+  });
+  return {
+    emu,
+    fixture: (options = {}) => {
+      const f = routingFixture(emu, options);
+      open.push(f.service);
+      return f;
     },
   };
 }
