@@ -38,6 +38,15 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ provider: 'anthropic', model: 'claude-3-5-sonnet', cost_usd: 0.045 });
   });
 
+  it('passes --cached and --cache-write through estimate and track, each billed at its own rate', async () => {
+    const keyway = cli(tempDir());
+    const cache = ['--input', '1000000', '--output', '0', '--cached', '300000', '--cache-write', '200000'];
+    const estimate = await keyway('estimate', 'anthropic', ...cache, '--json');
+    expect(JSON.parse(estimate.stdout)).toMatchObject({ cached_input_tokens: 300_000, cache_write_tokens: 200_000, cost_usd: 2.34 });
+    const tracked = await keyway('track', 'anthropic', ...cache, '--json');
+    expect(JSON.parse(tracked.stdout)).toMatchObject({ cached_input_tokens: 300_000, cache_write_tokens: 200_000, cost_usd: 2.34 });
+  });
+
   it('counts a file with a real tokenizer and says whether the count is exact for the provider', async () => {
     const dir = tempDir();
     const file = join(dir, 'prompt.txt');

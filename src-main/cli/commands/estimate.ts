@@ -5,29 +5,27 @@ import type { CostEstimate, TokenCount } from '../../shared/usage.js';
 import { KeywayError, isErrnoException } from '../../core/errors.js';
 import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
+import { addCacheOptions, cacheFields, type CacheOptions } from '../cache-options.js';
 import { numberOption } from '../number-option.js';
 import { providerArgument } from '../provider-argument.js';
 
-interface EstimateOptions {
+interface EstimateOptions extends CacheOptions {
   input?: number;
   output?: number;
   model?: string;
   text?: string;
-  cached?: number;
-  cacheWrite?: number;
 }
 
 const MAX_TEXT_BYTES = 50 * 1024 * 1024;
 
 export function registerEstimateCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('estimate')
     .description('estimate the cost of a request before making it')
     .addArgument(providerArgument())
     .option('--input <n>', 'input tokens', numberOption)
-    .option('--output <n>', 'output tokens (default 0)', numberOption)
-    .option('--cached <n>', 'part of --input read from the prompt cache', numberOption)
-    .option('--cache-write <n>', 'part of --input written to the prompt cache', numberOption)
+    .option('--output <n>', 'output tokens (default 0)', numberOption);
+  addCacheOptions(command)
     .option('--model <model>', 'model id (default: the provider default)')
     .option('--text <file>', 'count the input tokens of this file instead of --input')
     .addHelpText('after', '\nExamples:\n  keyway estimate anthropic --input 5000 --output 2000\n  keyway estimate openai --model gpt-4o --text prompt.md --output 500')
@@ -47,8 +45,7 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
         input_tokens: input,
         output_tokens: options.output ?? 0,
         ...(options.model === undefined ? {} : { model: options.model }),
-        ...(options.cached === undefined ? {} : { cached_input_tokens: options.cached }),
-        ...(options.cacheWrite === undefined ? {} : { cache_write_tokens: options.cacheWrite }),
+        ...cacheFields(options),
       });
       for (const warning of estimate.warnings) io.err(`warning: ${warning}`);
       io.print(count ? { ...estimate, token_count: count } : estimate, (e) => formatEstimate(e, count));

@@ -4,30 +4,28 @@ import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
 import { providerArgument } from '../provider-argument.js';
 import { numberOption } from '../number-option.js';
+import { addCacheOptions, cacheFields, type CacheOptions } from '../cache-options.js';
 
 const CLI = { actor: 'cli' } as const;
 
-interface TrackOptions {
+interface TrackOptions extends CacheOptions {
   input: number;
   output: number;
   model?: string;
   failed?: boolean;
-  cached?: number;
-  cacheWrite?: number;
   latency?: number;
   task?: string;
 }
 
 export function registerTrackCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('track')
     .description('record one API request in the usage ledger (its cost is computed from current prices)')
     .addArgument(providerArgument())
     .requiredOption('--input <n>', 'input (prompt) tokens', numberOption)
     .requiredOption('--output <n>', 'output (completion) tokens', numberOption)
-    .option('--model <model>', 'model id (default: the provider default, priced at the seed rate)')
-    .option('--cached <n>', 'part of --input read from the prompt cache', numberOption)
-    .option('--cache-write <n>', 'part of --input written to the prompt cache', numberOption)
+    .option('--model <model>', 'model id (default: the provider default, priced at the seed rate)');
+  addCacheOptions(command)
     .option('--latency <ms>', 'request latency in milliseconds', numberOption)
     .option('--task <type>', 'task type, e.g. code_generation')
     .option('--failed', 'the request failed')
@@ -41,8 +39,7 @@ export function registerTrackCommand(program: Command, io: CliIo): void {
           output_tokens: options.output,
           success: !options.failed,
           ...(options.model === undefined ? {} : { model: options.model }),
-          ...(options.cached === undefined ? {} : { cached_input_tokens: options.cached }),
-          ...(options.cacheWrite === undefined ? {} : { cache_write_tokens: options.cacheWrite }),
+          ...cacheFields(options),
           ...(options.latency === undefined ? {} : { latency_ms: options.latency }),
           ...(options.task === undefined ? {} : { task_type: options.task }),
         },
