@@ -42,3 +42,17 @@ export const DEFAULT_MODELS: Readonly<Record<ProviderId, string>> = {
   google: 'gemini-pro',
   local: 'llama2',
 };
+
+/**
+ * Snapshot ids whose family is not what stripping the date says: OpenAI's GPT-4 Turbo previews look
+ * like `gpt-4-<date>` but are billed as gpt-4-turbo, not as the three-times dearer gpt-4.
+ */
+export const MODEL_ALIASES: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>> = {
+  openai: {
+    'gpt-4-1106-preview': 'gpt-4-turbo',
+    'gpt-4-0125-preview': 'gpt-4-turbo',
+    'gpt-4-turbo-preview': 'gpt-4-turbo',
+    'gpt-4-vision-preview': 'gpt-4-turbo',
+    'gpt-4-1106-vision-preview': 'gpt-4-turbo',
+  },
+};

@@ -59,6 +59,14 @@ describe('price catalog', () => {
     expect(found).toMatchObject({ priced_as: 'gemini-pro', source: 'seed' });
   });
 
+  it.each(['gpt-4-1106-preview', 'gpt-4-0125-preview', 'gpt-4-turbo-preview', 'gpt-4-vision-preview'])(
+    'prices the GPT-4 Turbo preview %s as gpt-4-turbo, not as the dearer gpt-4 its date-stripped name suggests',
+    (model) => {
+      const estimate = new PriceCatalog().estimate('openai', model, { input_tokens: 1_000_000, output_tokens: 1_000_000 });
+      expect(estimate).toMatchObject({ model, priced_as: 'gpt-4-turbo', cost_usd: 40 });
+    },
+  );
+
   it('takes newer models from the pinned models.dev catalog', () => {
     const estimate = new PriceCatalog().estimate('openai', 'gpt-4o', { input_tokens: 1_000_000, output_tokens: 1_000_000 });
     expect(estimate).toMatchObject({ price_source: 'catalog', priced_as: 'gpt-4o', cost_usd: 12.5 });
