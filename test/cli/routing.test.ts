@@ -102,6 +102,7 @@ describe('keyway route / providers / recommend', () => {
     [['providers', 'set', 'openai', '--enabled', 'maybe'], 'expected true or false'],
     [['providers', 'set', 'azure', '--enabled', 'true'], 'azure'],
     [['route', 'chat', '--prefer', 'azure'], 'azure'],
+    [['keys', 'validate', '--label', 'work'], '--label needs a provider'],
   ])('rejects %j with a usage error (exit 2)', async (args, message) => {
     const run = await cli().run(...args);
     expect(run.code).toBe(2);

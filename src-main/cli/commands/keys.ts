@@ -83,7 +83,8 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addArgument(providerArgument(false))
     .option('--label <label>', 'only this key of the provider')
     .option('--offline', 'check the format only, make no network call')
-    .action(async (provider: ProviderId | undefined, options: { label?: string; offline?: boolean }) => {
+    .action(async (provider: ProviderId | undefined, options: { label?: string; offline?: boolean }, command: Command) => {
+      if (options.label && !provider) command.error(`error: --label needs a provider, e.g. keyway keys validate openai --label ${options.label}`, { exitCode: 2 });
       const api = await io.api();
       const offline = options.offline === true;
       let results: KeyValidationResult[];
@@ -95,7 +96,9 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
       const valid = results.filter((r) => r.ok).length;
       io.print({ results, valid, failed: results.length - valid }, (r) =>
         r.results.length === 0
-          ? 'No keys to validate.'
+          ? provider
+            ? `No ${provider} key to validate. Add one with: keyway keys add ${provider}`
+            : 'No keys to validate. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY'
           : table(['KEY', 'RESULT', 'DETAIL'], r.results.map((c) => [c.key_id, c.ok ? c.outcome : `FAILED: ${c.outcome}`, c.detail])),
       );
       if (valid < results.length) io.exitCode = 1;

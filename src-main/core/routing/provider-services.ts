@@ -60,6 +60,18 @@ export interface ProviderServicesDeps {
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
+const MAX_HTTP_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * KEYWAY_HTTP_TIMEOUT_MS as a usable timeout: a positive number of milliseconds, capped at 10
+ * minutes; anything else means the 10 s default. (An out-of-range value used to reach
+ * AbortSignal.timeout, which throws, and every check was misreported as `unreachable`.)
+ */
+export function httpTimeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.KEYWAY_HTTP_TIMEOUT_MS);
+  if (!Number.isFinite(value) || value < 1) return DEFAULT_HTTP_TIMEOUT_MS;
+  return Math.min(Math.round(value), MAX_HTTP_TIMEOUT_MS);
+}
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
@@ -83,7 +95,7 @@ export class ProviderServices {
     this.#usage = deps.usage;
     const options = deps.options ?? {};
     const config = (): RoutingConfig => deps.config.current();
-    const timeoutMs = options.timeoutMs ?? (Number(deps.env.KEYWAY_HTTP_TIMEOUT_MS) || DEFAULT_HTTP_TIMEOUT_MS);
+    const timeoutMs = options.timeoutMs ?? httpTimeoutFromEnv(deps.env);
     this.breaker = new CircuitBreaker(deps.now, () => circuitSettings(config, options.circuit));
     this.health = new HealthMonitor({
       config,
