@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rejectTypos } from './field-typos.js';
 import { PROVIDER_IDS } from './providers.js';
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
@@ -10,12 +11,14 @@ const rateLimit = z
   .max(1_000_000, 'must be at most 1,000,000 requests per minute');
 
 /** One provider's block in routing_config.json. Unknown fields are kept, never dropped. */
-export const ProviderConfigSchema = z.looseObject({
-  enabled: z.boolean().default(true),
-  models: z.array(z.string().min(1)).default([]),
-  rate_limit: rateLimit.default(100),
-  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-});
+export const ProviderConfigSchema = z
+  .looseObject({
+    enabled: z.boolean().default(true),
+    models: z.array(z.string().min(1)).default([]),
+    rate_limit: rateLimit.default(100),
+    base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  })
+  .superRefine(rejectTypos(['enabled', 'models', 'rate_limit', 'base_url']));
 
 export const ProviderLimitSchema = z.strictObject({
   daily_limit: money.optional(),
@@ -28,7 +31,7 @@ export const BudgetConfigSchema = z.looseObject({
   monthly_limit: money.default(100),
   alert_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (a fraction such as 0.8)').default(0.8),
   per_provider: z.partialRecord(providerId, ProviderLimitSchema).optional(),
-});
+}).superRefine(rejectTypos(['enabled', 'daily_limit', 'monthly_limit', 'alert_threshold', 'per_provider']));
 
 /** Circuit breaker tuning (optional block; Keyway's addition to the seed format). */
 export const CircuitBreakerConfigSchema = z.strictObject({
@@ -58,7 +61,7 @@ export const RoutingConfigSchema = z.looseObject({
   circuit_breaker: CircuitBreakerConfigSchema.optional(),
   health: HealthConfigSchema.optional(),
   usage: UsageConfigSchema.optional(),
-});
+}).superRefine(rejectTypos(['providers', 'routing', 'fallback_order', 'budget', 'circuit_breaker', 'health', 'usage']));
 
 /** The seed's update_provider_config: change one provider's block; `base_url: null` removes it. */
 export const UpdateProviderConfigInputSchema = z

@@ -63,6 +63,25 @@ describe('routing_config.json', () => {
     );
   });
 
+  it.each([
+    ['providers.anthropic.rate_limt', { providers: { anthropic: { rate_limt: 5 } } }, 'did you mean "rate_limit"'],
+    ['providers.anthropic.Enabled', { providers: { anthropic: { Enabled: false } } }, 'did you mean "enabled"'],
+    ['providers.local.model', { providers: { local: { model: 'llama3' } } }, 'did you mean "models"'],
+    ['budget.daily_limt', { budget: { daily_limt: 1 } }, 'did you mean "daily_limit"'],
+    ['routng', { routng: { chat: 'openai' } }, 'did you mean "routing"'],
+  ])('reports the misspelt field %s instead of silently ignoring it', (field, config, meant) => {
+    const { service, path } = withConfig({ ...SEED_CONFIG, ...config });
+    expect(() => service.routeRequest({ task_type: 'chat' })).toThrow(
+      expect.objectContaining({ code: 'config_invalid', message: expect.stringContaining(`${path} is invalid. ${field}: unknown field`) as string }),
+    );
+    expect(() => service.routeRequest({ task_type: 'chat' })).toThrow(expect.objectContaining({ message: expect.stringContaining(meant) as string }));
+  });
+
+  it('keeps fields of the user own that are not near a known name (notes, team tags)', () => {
+    const { service } = withConfig({ ...SEED_CONFIG, my_notes: 'x', providers: { anthropic: { ...SEED_CONFIG.providers.anthropic, team: 'infra', comment: 'work key' } } });
+    expect(service.getProviderStats({ provider: 'anthropic' }).providers[0]?.enabled).toBe(true);
+  });
+
   it('applies an edit without a restart when the file is replaced by rename', async () => {
     const { service, path } = withConfig(SEED_CONFIG);
     await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
@@ -81,6 +100,8 @@ describe('routing_config.json', () => {
     ['a misspelt provider', JSON.stringify({ ...SEED_CONFIG, providers: { antropic: { enabled: true } } }), 'providers: unknown provider "antropic"; expected one of anthropic, openai, google, local'],
     ['a wrong type', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { rate_limit: 'fast' } } }), 'providers.openai.rate_limit'],
     ['an unknown routing target', JSON.stringify({ ...SEED_CONFIG, routing: { chat: 'gpt' } }), 'routing.chat'],
+    ['a misspelt provider field', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { enabeld: false } } }), 'providers.openai.enabeld: unknown field "enabeld" (did you mean "enabled"?)'],
+    ['a misspelt top-level field', JSON.stringify({ ...SEED_CONFIG, fallback_ordr: ['openai'] }), 'fallback_ordr: unknown field "fallback_ordr" (did you mean "fallback_order"?)'],
     ['too-frequent remote checks', JSON.stringify({ ...SEED_CONFIG, health: { remote_check_interval_s: 5 } }), 'health.remote_check_interval_s: must be at least 60 seconds'],
   ])('reports an edit with %s (audit entry and event naming the file and field) and keeps the last good config', async (_what, text, expected) => {
     const { service, path } = withConfig(SEED_CONFIG);
