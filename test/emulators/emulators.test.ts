@@ -79,6 +79,11 @@ describe('provider emulators', () => {
     expect(lines.at(-1)?.eval_count).toBeGreaterThan(0);
     const emb = await fetch(`${emu.ollama.baseUrl}/api/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'nomic-embed-text:latest', prompt: 'x' }) });
     expect(((await emb.json()) as { embedding: number[] }).embedding).toHaveLength(8);
+    const untagged = await fetch(`${emu.ollama.baseUrl}/api/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'nomic-embed-text', prompt: 'x' }) });
+    expect(untagged.status).toBe(200);
+    const missing = await fetch(`${emu.ollama.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'mistral', messages: [] }) });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'model "mistral" not found, try pulling it first' });
     const v1 = (await (await fetch(`${emu.ollama.baseUrl}/v1/models`)).json()) as { data: { id: string }[] };
     expect(v1.data.map((m) => m.id)).toEqual(emu.ollama.models);
   });

@@ -57,7 +57,7 @@ export function ollamaProtocol(state: OllamaModels): ProviderProtocol {
           if (req.json === undefined) return openaiFailures('server_error', res, { retry_after_s: 0 });
           return chatCompletion(req, res, emulator, state.models);
         case 'POST /api/embeddings': {
-          if (!body.model || !state.models.includes(body.model)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+          if (!isInstalled(body.model, state.models)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
           const seed = countTokens(body.prompt ?? '');
           return sendJson(res, 200, { embedding: Array.from({ length: 8 }, (_, i) => Number(Math.sin(seed + i).toFixed(6))) });
         }
@@ -70,8 +70,13 @@ export function ollamaProtocol(state: OllamaModels): ProviderProtocol {
   };
 }
 
+/** Ollama resolves a name without a tag to its `:latest` tag (`llama3.2` is `llama3.2:latest`). */
+function isInstalled(model: string | undefined, models: string[]): boolean {
+  return model !== undefined && model !== '' && (models.includes(model) || (!model.includes(':') && models.includes(`${model}:latest`)));
+}
+
 function chat(body: ChatBody, res: ServerResponse, reply: string, models: string[]): void {
-  if (!body.model || !models.includes(body.model)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+  if (!isInstalled(body.model, models)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
   const created_at = '2024-11-28T12:00:00.000000Z';
   const prompt_eval_count = countTokens((body.messages ?? []).map((m) => m.content).join(''));
   const eval_count = countTokens(reply);
