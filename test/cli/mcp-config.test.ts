@@ -59,6 +59,26 @@ describe('keyway mcp-config', () => {
     expect(code.stdout.trim()).toBe(`claude mcp add --transport http keyway ${server.running.info.mcp_url} --header 'Authorization: Bearer ${server.running.token}'`);
   });
 
+  it.each([
+    [['--port', 'abc'], {}, 2, 'port must be a whole number from 0 to 65535, got "abc"'],
+    [['--port', '-5'], {}, 2, 'port must be a whole number'],
+    [['--port', '1.5'], {}, 2, 'port must be a whole number'],
+    [[], { KEYWAY_PORT: 'abc' }, 1, 'KEYWAY_PORT must be a whole number from 0 to 65535, got "abc"'],
+    [['--port', '0'], {}, 1, 'Port 0 means any free port'],
+  ])('--http with no service and port %j %j: exit %i naming the problem, no config printed', async (args, extra, code, message) => {
+    const result = await runKeyway(['mcp-config', 'cursor', '--http', ...args], { env: { KEYWAY_DATA_DIR: tempDir(), ...extra } });
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--http with no service names the port it will use and says to start keyway serve', async () => {
+    const result = await runKeyway(['mcp-config', 'json', '--http', '--port', '7444'], { env: { KEYWAY_DATA_DIR: tempDir() } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).url).toBe('http://127.0.0.1:7444/mcp');
+    expect(result.stderr).toContain('start `keyway serve`');
+  });
+
   it('--http for Claude Desktop explains that it uses stdio; an unknown client is a usage error', async () => {
     const desktop = await runKeyway(['mcp-config', 'claude-desktop', '--http'], { env: { KEYWAY_DATA_DIR: tempDir() } });
     expect(desktop.code).toBe(1);

@@ -62,6 +62,17 @@ describe('keyway serve', () => {
     expect(existsSync(served.info.socket)).toBe(false);
   });
 
+  it.each([
+    [['--port', '70000'], {}, 2, 'port must be a whole number from 0 to 65535, got "70000"'],
+    [[], { KEYWAY_PORT: 'abc' }, 1, 'KEYWAY_PORT must be a whole number from 0 to 65535, got "abc"'],
+  ])('refuses port %j %j with exit %i and a message naming it', async (args, extra, code, message) => {
+    const dataDir = tempDir();
+    const result = await runKeyway(['serve', ...args], { env: fileStoreEnv(dataDir, extra) });
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
+  });
+
   it('takes over a stale server.json whose pid is dead, and stops cleanly on SIGINT', async () => {
     const dataDir = tempDir();
     const stale: ServerInfo = { pid: 2 ** 22 + 12345, socket: join(dataDir, 'keyway.sock'), mcp_url: 'http://127.0.0.1:1/mcp', http_origin: 'http://127.0.0.1:1', started_at: '2020-01-01T00:00:00.000Z', version: '0.0.0' };

@@ -6,7 +6,7 @@ import { loadOrCreateToken } from '../../http/auth.js';
 import { ensureDataDir } from '../../core/data-dir.js';
 import { readServerInfo } from '../../server/server-info.js';
 import type { CliIo } from '../io.js';
-import { resolvePort } from './serve.js';
+import { parsePort, resolvePort } from './serve.js';
 
 export const MCP_CLIENTS = ['claude-desktop', 'cursor', 'vscode', 'claude-code', 'json'] as const;
 type McpClient = (typeof MCP_CLIENTS)[number];
@@ -27,14 +27,16 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     .description('print the exact MCP configuration for an editor (stdio by default)')
     .addArgument(new Argument('<client>', MCP_CLIENTS.join(' | ')).choices(MCP_CLIENTS))
     .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with its bearer token header')
-    .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', Number)
+    .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', parsePort)
     .action((client: McpClient, options: { http?: boolean; port?: number }, command: Command) => {
       const globals = command.optsWithGlobals<{ dataDir?: string }>();
       const explicitDir = globals.dataDir ?? io.env.KEYWAY_DATA_DIR;
       const dataDir = resolveDataDir(globals.dataDir, io.env);
       const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
-      const text = options.http ? httpConfig(client, dataDir, options.port, io.env) : stdioConfig(client, env);
+      const running = options.http ? readServerInfo(dataDir) : undefined;
+      const text = options.http ? httpConfig(client, dataDir, () => running?.mcp_url ?? noServiceUrl(options.port, io.env)) : stdioConfig(client, env);
       io.out(text);
+      if (options.http && !running && !io.json) io.err(`No Keyway service runs on ${dataDir} now: start \`keyway serve\` before the editor connects.`);
       if (!io.json) io.err(WHERE[client]);
     });
 }
@@ -58,14 +60,23 @@ function stdioConfig(client: McpClient, env: Record<string, string> | undefined)
   }
 }
 
-function httpConfig(client: McpClient, dataDir: string, port: number | undefined, processEnv: NodeJS.ProcessEnv): string {
+/** The URL `keyway serve` will have on this port; a port of 0 (any free port) cannot be named in advance. */
+function noServiceUrl(port: number | undefined, env: NodeJS.ProcessEnv): string {
+  const resolved = resolvePort(port, env);
+  if (resolved === 0) {
+    throw new KeywayError('invalid_input', 'Port 0 means any free port, so the URL is known only once `keyway serve` runs. Start it, then run this again, or give --port N.');
+  }
+  return `http://127.0.0.1:${resolved}/mcp`;
+}
+
+function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string): string {
   if (client === 'claude-desktop') {
     throw new KeywayError(
       'invalid_input',
       'Claude Desktop launches local MCP servers over stdio. Use `keyway mcp-config claude-desktop` (without --http); it shares the running service too.',
     );
   }
-  const url = readServerInfo(dataDir)?.mcp_url ?? `http://127.0.0.1:${resolvePort(port, processEnv)}/mcp`;
+  const url = serviceUrl();
   const authorization = `Bearer ${loadOrCreateToken(ensureDataDir(dataDir))}`;
   switch (client) {
     case 'cursor':

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { KeywayError } from '../../core/errors.js';
 import { DEFAULT_HTTP_PORT, startKeywayServer } from '../../server/keyway-server.js';
 import { apiRoutes } from '../../http/api-routes.js';
 import { staticUiRoutes } from '../../http/static-ui.js';
@@ -7,7 +8,19 @@ import type { CliIo } from '../io.js';
 /** --port, then KEYWAY_PORT, then the default; 0 picks any free port. */
 export function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv): number {
   if (option !== undefined) return option;
-  return env.KEYWAY_PORT ? parsePort(env.KEYWAY_PORT) : DEFAULT_HTTP_PORT;
+  if (!env.KEYWAY_PORT) return DEFAULT_HTTP_PORT;
+  const port = toPort(env.KEYWAY_PORT);
+  if (port === undefined) {
+    throw new KeywayError('invalid_input', `KEYWAY_PORT must be a whole number from 0 to 65535, got "${env.KEYWAY_PORT}". Fix it or unset it.`);
+  }
+  return port;
+}
+
+/** Commander parser for --port. */
+export function parsePort(value: string): number {
+  const port = toPort(value);
+  if (port === undefined) throw new InvalidArgumentError(`port must be a whole number from 0 to 65535, got "${value}".`);
+  return port;
 }
 
 export function registerServeCommand(program: Command, io: CliIo): void {
@@ -40,8 +53,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     });
 }
 
-function parsePort(value: string): number {
+function toPort(value: string): number | undefined {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`port must be a whole number from 0 to 65535, got "${value}".`);
-  return n;
+  return /^\d+$/.test(value.trim()) && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
 }
