@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { KeywayService } from '../../src-main/core/service.js';
 import { SocketClientTransport } from '../../src-main/mcp/socket-client-transport.js';
 import { startKeywayServer } from '../../src-main/server/keyway-server.js';
+import { CostEstimateOutput, TrackOutput } from '../../src-main/mcp/output-schemas.js';
+import { EstimateCostInputSchema, TrackRequestInputSchema } from '../../src-main/shared/usage.js';
 import type { BenchRow } from './bench-row.js';
 
 const WARMUP = 200;
@@ -43,6 +45,23 @@ function bareServer(): McpServer {
   return server;
 }
 
+/**
+ * A bare SDK server doing the same work as Keyway's two tools: same input and output schemas, same
+ * service call, same result as structuredContent plus text. Keyway over this isolates the front itself.
+ */
+function sameWorkServer(service: KeywayService): McpServer {
+  const server = new McpServer({ name: 'same-work', version: '1' });
+  const answer = (value: object) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> });
+  const estimate = EstimateCostInputSchema.shape;
+  server.registerTool(
+    'estimate_cost',
+    { inputSchema: { provider: estimate.provider, input_tokens: estimate.input_tokens, output_tokens: estimate.output_tokens, model: estimate.model }, outputSchema: CostEstimateOutput },
+    (args) => answer(service.estimateCost(args)),
+  );
+  server.registerTool('track_request', { inputSchema: TrackRequestInputSchema.shape, outputSchema: TrackOutput }, async (args) => answer(await service.trackRequest(args, { actor: 'bench' })));
+  return server;
+}
+
 interface Percentiles {
   p50: number;
   p99: number;
@@ -71,6 +90,14 @@ async function socketFigures(dataDir: string): Promise<Record<string, Percentile
     void bareServer().connect(new StdioServerTransport(socket, socket));
   });
   await new Promise<void>((resolve) => bare.listen(bareSocket, resolve));
+  const sameWorkSocket = join(dataDir, 'same-work.sock');
+  const sameWork: Server = createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    void sameWorkServer(service).connect(new StdioServerTransport(socket, socket));
+  });
+  await new Promise<void>((resolve) => sameWork.listen(sameWorkSocket, resolve));
+  const sameWorkClient = new Client({ name: 'bench', version: '1' });
+  await sameWorkClient.connect(new SocketClientTransport(sameWorkSocket));
   const keywayClient = new Client({ name: 'bench', version: '1' });
   await keywayClient.connect(new SocketClientTransport(running.info.socket));
   const bareClient = new Client({ name: 'bench', version: '1' });
@@ -78,14 +105,16 @@ async function socketFigures(dataDir: string): Promise<Record<string, Percentile
   try {
     // Interleave so that machine noise hits both sides alike.
     const bareFirst = await roundTrips(bareClient, TRIVIAL);
-    const estimate = await roundTrips(keywayClient, ESTIMATE);
-    const track = await roundTrips(keywayClient, TRACK);
+    const { keyway: estimate, sameWork: sameWorkEstimate } = await pairedRoundTrips(keywayClient, sameWorkClient, ESTIMATE);
+    const { keyway: track, sameWork: sameWorkTrack } = await pairedRoundTrips(keywayClient, sameWorkClient, TRACK);
     const bareAgain = await roundTrips(bareClient, TRIVIAL);
     const ctx = { actor: 'bench' };
     const directEstimate = await timed(async () => void service.estimateCost(ESTIMATE.arguments as never));
     const directTrack = await timed(() => service.trackRequest(TRACK.arguments as never, ctx).then(() => undefined));
-    return { bare: best(bareFirst, bareAgain), estimate, track, directEstimate, directTrack };
+    return { bare: best(bareFirst, bareAgain), estimate, track, directEstimate, directTrack, sameWorkEstimate, sameWorkTrack };
   } finally {
+    await sameWorkClient.close();
+    sameWork.close();
     await keywayClient.close();
     await bareClient.close();
     bare.close();
@@ -112,6 +141,33 @@ async function stdioFigures(dataDir: string): Promise<Record<string, Percentiles
     await keywayClient.close();
     await bareClient.close();
   }
+}
+
+/** Keyway and the same-work server, call for call in turn, so machine noise and a growing ledger hit both alike. */
+async function pairedRoundTrips(
+  keyway: Client,
+  sameWork: Client,
+  request: { name: string; arguments: Record<string, unknown> },
+): Promise<{ keyway: Percentiles; sameWork: Percentiles }> {
+  for (let i = 0; i < WARMUP; i++) {
+    await keyway.callTool(request);
+    await sameWork.callTool(request);
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < CALLS; i++) {
+    for (const [side, client] of [keyway, sameWork].entries()) {
+      const start = process.hrtime.bigint();
+      const result = await client.callTool(request);
+      times[side]!.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (result.isError) throw new Error(`${request.name} failed during the benchmark`);
+    }
+  }
+  return { keyway: percentiles(times[0]), sameWork: percentiles(times[1]) };
+}
+
+function percentiles(times: number[]): Percentiles {
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(times.length * 0.5)]!, p99: times[Math.floor(times.length * 0.99)]! };
 }
 
 /** The same call made on the service in-process, to separate the service's own work from the MCP front. */
@@ -162,6 +218,20 @@ function rows(transport: string, figures: Record<string, Percentiles>): BenchRow
       goal: GOAL_RATIO,
       kind: 'max',
       note: `the MCP front's own cost: ${f.p50.toFixed(3)} ms round trip - ${d.p50.toFixed(3)} ms for the same service call in-process, vs bare ${bare.p50.toFixed(3)} ms`,
+    });
+  }
+  for (const [name, f, same] of [
+    ['estimate_cost', figures.estimate!, figures.sameWorkEstimate],
+    ['track_request', figures.track!, figures.sameWorkTrack],
+  ] as const) {
+    if (!same) continue;
+    out.push({
+      figure: `MCP ${transport} ${name} p50 / bare SDK server doing the same work`,
+      measured: f.p50 / same.p50,
+      unit: 'x',
+      goal: GOAL_RATIO,
+      kind: 'max',
+      note: `Keyway ${f.p50.toFixed(3)} ms vs ${same.p50.toFixed(3)} ms for a bare SDK server with the same schemas, service call and result: what Keyway's own front adds`,
     });
   }
   return out;
