@@ -4,6 +4,18 @@ import { PROVIDER_IDS } from './providers.js';
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
 const money = z.number({ error: 'expected a number of US dollars' }).finite().min(0, 'must be 0 or more');
+/**
+ * Where a provider's API is. Paths are appended to it, and it is shown in `keyway providers`, so it
+ * may carry neither a query or fragment (the path would land after them) nor a user name or
+ * password (they would be shown; put credentials in the key instead).
+ */
+const baseUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).refine(
+  (value) => {
+    const url = new URL(value);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  },
+  { message: 'expected a plain http(s) URL, without user name, password, ?query or #fragment' },
+);
 const rateLimit = z
   .number({ error: 'expected a number of requests per minute' })
   .int('must be a whole number of requests per minute')
@@ -16,7 +28,7 @@ export const ProviderConfigSchema = z
     enabled: z.boolean().default(true),
     models: z.array(z.string().min(1)).default([]),
     rate_limit: rateLimit.default(100),
-    base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    base_url: baseUrl.optional(),
   })
   .superRefine(rejectTypos(['enabled', 'models', 'rate_limit', 'base_url']));
 
@@ -73,7 +85,7 @@ export const UpdateProviderConfigInputSchema = z
       .max(64, 'at most 64 models per provider')
       .optional(),
     rate_limit: rateLimit.optional(),
-    base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).nullable().optional(),
+    base_url: baseUrl.nullable().optional(),
   })
   .refine((v) => v.enabled !== undefined || v.models !== undefined || v.rate_limit !== undefined || v.base_url !== undefined, {
     message: 'nothing to change: give at least one of enabled, models, rate_limit, base_url',

@@ -101,6 +101,7 @@ describe('routing_config.json', () => {
     ['a wrong type', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { rate_limit: 'fast' } } }), 'providers.openai.rate_limit'],
     ['an unknown routing target', JSON.stringify({ ...SEED_CONFIG, routing: { chat: 'gpt' } }), 'routing.chat'],
     ['a misspelt provider field', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { enabeld: false } } }), 'providers.openai.enabeld: unknown field "enabeld" (did you mean "enabled"?)'],
+    ['a base_url with a password in it', JSON.stringify({ ...SEED_CONFIG, providers: { openai: { base_url: 'http://me:pw@127.0.0.1:9' } } }), 'providers.openai.base_url: expected a plain http(s) URL'],
     ['a misspelt top-level field', JSON.stringify({ ...SEED_CONFIG, fallback_ordr: ['openai'] }), 'fallback_ordr: unknown field "fallback_ordr" (did you mean "fallback_order"?)'],
     ['too-frequent remote checks', JSON.stringify({ ...SEED_CONFIG, health: { remote_check_interval_s: 5 } }), 'health.remote_check_interval_s: must be at least 60 seconds'],
   ])('reports an edit with %s (audit entry and event naming the file and field) and keeps the last good config', async (_what, text, expected) => {
@@ -146,6 +147,8 @@ describe('updateProviderConfig', () => {
     [{ rate_limit: 0 }, 'rate_limit'],
     [{ rate_limit: 1.5 }, 'rate_limit'],
     [{ base_url: 'ftp://example.com' }, 'base_url'],
+    [{ base_url: 'http://user:secret@proxy.example:8080' }, 'base_url: expected a plain http(s) URL, without user name, password'],
+    [{ base_url: 'https://proxy.example/?key=abc' }, 'base_url: expected a plain http(s) URL'],
     [{ models: [''] }, 'models'],
     [{ enabled: 'no' }, 'enabled'],
     [{ colour: 'red' }, 'colour'],
