@@ -61,8 +61,10 @@ function isTimeout(error: unknown): boolean {
 }
 
 function networkReason(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  // Redirects are refused so a key header never follows one to another host.
+  if (code === undefined && cause?.message === 'unexpected redirect') return 'it answered with a redirect; set base_url to the address it redirects to';
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused; is it running?';

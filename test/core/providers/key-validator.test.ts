@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProviderId } from '../../../src-main/shared/providers.js';
@@ -87,6 +89,25 @@ describe('validateKey against the provider emulators', () => {
     const health = service.getProviderStats({ provider: 'openai' }).providers[0]?.health;
     expect(health?.status).toBe('up');
     expect(health?.latency_ms).not.toBeNull();
+  });
+
+  it('never follows a redirect with the key: the check fails saying to set base_url to the new address', async () => {
+    const { service, addKeys } = fixture();
+    await addKeys('openai');
+    const redirector = createServer((_req, res) => {
+      res.writeHead(301, { location: `${emu.openai.baseUrl}/v1/models` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      await service.updateProviderConfig('openai', { base_url: `http://127.0.0.1:${port}` }, CTX);
+      const result = await service.validateKey('openai', undefined, {}, CTX);
+      expect(result).toMatchObject({ outcome: 'unreachable', detail: expect.stringContaining('set base_url to the address it redirects to') as string });
+      expect(emu.openai.requests).toHaveLength(0);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it('announces a rejected key as a provider.status event carrying the key id', async () => {
