@@ -47,5 +47,20 @@ function forModel(info: ErrorInfo, args: Record<string, unknown>): string {
     const labelArg = label ? `, label="${String(args.label)}"` : '';
     return `No key for ${provider}${label}. Add one with add_api_key(provider="${provider}", env_var="${envVarFor(provider)}"${labelArg}).`;
   }
-  return info.message;
+  return CLI_HINTS.reduce((text, [pattern, call]) => text.replace(pattern, call), info.message);
 }
+
+const PROVIDER = '(anthropic|openai|google|local)';
+
+/** The service's `keyway ...` hints (written for the CLI) as the tool calls a model can make instead. */
+const CLI_HINTS: Array<[RegExp, (match: string, ...groups: string[]) => string]> = [
+  [
+    new RegExp(`keyway keys add ${PROVIDER}(?: --label ([\\w.-]+))?`, 'g'),
+    (_m, p, label) => `add_api_key(provider="${p}", env_var="${envVarFor(p as ProviderId)}"${label ? `, label="${label}"` : ''})`,
+  ],
+  [new RegExp(`keyway keys rotate ${PROVIDER}`, 'g'), (_m, p) => `rotate_key(provider="${p}", env_var="${envVarFor(p as ProviderId)}")`],
+  [/keyway keys rotate/g, () => 'rotate_key'],
+  [new RegExp(`keyway keys validate ${PROVIDER}`, 'g'), (_m, p) => `validate_key(provider="${p}")`],
+  [new RegExp(`keyway providers set ${PROVIDER} --enabled true`, 'g'), (_m, p) => `update_provider_config(provider="${p}", enabled=true)`],
+  [/keyway providers set <provider> --models <model>/g, () => 'update_provider_config(provider=..., models=[...])'],
+];

@@ -76,6 +76,16 @@ describe('prompts (the seed slash commands)', () => {
     expect(all.completion.values).toEqual(['anthropic', 'openai', 'google', 'local']);
   });
 
+  it.each([
+    ['api-usage', { days: '0' }, /days must be at least 1/],
+    ['api-costs', { days: '99999' }, /days must be at most 36600/],
+    ['api-usage', { days: '1.5' }, /days must be a whole number/],
+    ['api-config', { provider: 'azure' }, /provider must be one of anthropic, openai, google, local/],
+  ])('%s with %j is invalid params naming the rule, not an internal error', async (name, args, message) => {
+    await expect(mcp.client.getPrompt({ name, arguments: args })).rejects.toThrow(message);
+    await expect(mcp.client.getPrompt({ name, arguments: args })).rejects.toMatchObject({ code: -32602 });
+  });
+
   it('embeds the current data so the model answers from facts', async () => {
     await ok(mcp.client, 'track_request', { provider: 'anthropic', input_tokens: 1234, output_tokens: 567, model: 'claude-3-5-sonnet-20241022' });
     const usage = await mcp.client.getPrompt({ name: 'api-usage', arguments: { provider: 'anthropic', days: '7' } });

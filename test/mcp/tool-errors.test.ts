@@ -40,6 +40,16 @@ describe('every tool has an actionable error path', () => {
     }
   });
 
+  it('turns the service\'s CLI hints into the tool calls that fix the problem', async () => {
+    const noKey = await call(mcp.client, 'route_request', { task_type: 'chat', preferred_provider: 'openai', enable_fallback: false });
+    expect(noKey.isError).toBe(true);
+    expect(textOf(noKey)).toContain('add_api_key(provider="openai", env_var="OPENAI_API_KEY")');
+    await ok(mcp.client, 'update_provider_config', { provider: 'google', enabled: false });
+    const disabled = await call(mcp.client, 'route_request', { task_type: 'chat', preferred_provider: 'google', enable_fallback: false });
+    expect(textOf(disabled)).toContain('update_provider_config(provider="google", enabled=true)');
+    for (const result of [noKey, disabled]) expect(textOf(result)).not.toContain('keyway ');
+  });
+
   it('check_budget (no parameters) answers a malformed request with a protocol error', async () => {
     const request = { method: 'tools/call' as const, params: { name: 'check_budget', arguments: 'now' as unknown as Record<string, unknown> } };
     await expect(mcp.client.request(request, CallToolResultSchema)).rejects.toThrow(/arguments/);

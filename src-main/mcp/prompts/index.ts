@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { PROVIDER_IDS, isProviderId } from '../../shared/providers.js';
+import { GetUsageInputSchema } from '../../shared/usage.js';
 import type { McpDeps } from '../deps.js';
 import { providersDocument, routingDocument, usageDocument } from '../resources/documents.js';
 
@@ -10,8 +11,22 @@ const completeProvider = (value: string | undefined): string[] => PROVIDER_IDS.f
 // SDK 1.32 looks for the completer inside .optional() when it registers a prompt, but on the
 // optional wrapper itself when it answers completion/complete: mark both so the argument stays optional.
 const providerArg = () =>
-  completable(completable(z.string(), completeProvider).optional().describe('Limit to one provider: anthropic, openai, google or local.'), completeProvider);
-const daysArg = () => z.string().regex(/^\d{1,5}$/, 'days must be a whole number').optional().describe('How many days back (default 30).');
+  completable(
+    completable(z.string().refine(isProviderId, { error: `provider must be one of ${PROVIDER_IDS.join(', ')}` }), completeProvider)
+      .optional()
+      .describe('Limit to one provider: anthropic, openai, google or local.'),
+    completeProvider,
+  );
+// Prompt arguments are strings; the day-count rule itself is get_usage's (GetUsageInputSchema), checked here so a bad value is invalid params.
+const daysArg = () =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const parsed = GetUsageInputSchema.shape.days.safeParse(/^\d{1,9}$/.test(value) ? Number(value) : Number.NaN);
+      if (!parsed.success) ctx.addIssue({ code: 'custom', message: parsed.error.issues[0]?.message ?? 'days must be a whole number' });
+    })
+    .optional()
+    .describe('How many days back (default 30).');
 
 /**
  * The seed's slash commands as prompts. Each embeds the current data (the same documents as the
