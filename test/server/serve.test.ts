@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerInfo } from '../../src-main/server/server-info.js';
@@ -84,6 +84,26 @@ describe('keyway serve', () => {
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);
     expect(existsSync(join(dataDir, 'server.json'))).toBe(false);
+  });
+
+  it('usage export and estimate --text go through the running service too', async () => {
+    const dataDir = tempDir();
+    const served = await serve(dataDir);
+    const env = fileStoreEnv(dataDir);
+    for (const input of ['10', '20']) expect((await runKeyway(['track', 'openai', '--input', input, '--output', '5'], { env })).code).toBe(0);
+    // Only the service's open ledger still has these records; a CLI opening usage.db itself would find an empty new one.
+    mkdirSync(join(dataDir, 'aside'));
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('usage.db'))) renameSync(join(dataDir, file), join(dataDir, 'aside', file));
+    const exported = await runKeyway(['usage', 'export'], { env });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[4])).toEqual(['10', '20']);
+    writeFileSync(join(dataDir, 'prompt.txt'), 'hello world');
+    const estimated = await runKeyway(['estimate', 'openai', '--text', 'prompt.txt', '--json'], { env, cwd: dataDir });
+    expect(estimated.code).toBe(0);
+    expect(JSON.parse(estimated.stdout).token_count.tokens).toBe(2);
+    expect(existsSync(join(dataDir, 'usage.db'))).toBe(false);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
   });
 
   it('makes CLI commands go through the running service instead of opening the files themselves', async () => {

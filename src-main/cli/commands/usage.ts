@@ -32,17 +32,18 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .action(async (_options: unknown, command: Command) => {
       // --provider/--days may be parsed by the parent `usage` command, so read both levels.
       const options = command.optsWithGlobals<{ format: 'csv' | 'json'; provider?: ProviderId; days?: number; output?: string }>();
-      const chunks = io.service().exportUsage({
+      const api = await io.api();
+      const chunks = await api.exportUsage({
         format: options.format,
         ...(options.provider ? { provider: options.provider } : {}),
         ...(options.days === undefined ? {} : { days: options.days }),
       });
       if (options.output === undefined) {
-        for (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         return;
       }
       const file = createWriteStream(options.output, { fd: openPrivateFile(options.output) });
-      for (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
+      for await (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
       file.end();
       await once(file, 'finish');
       io.err(`Wrote ${options.output}.`);
