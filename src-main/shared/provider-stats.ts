@@ -20,7 +20,10 @@ export interface ProviderHealth {
 export interface CircuitInfo {
   state: CircuitStatus;
   consecutive_failures: number;
-  /** When open: the time the half-open trial becomes possible. */
+  /**
+   * When open: the time the half-open trial becomes possible. When half-open with the trial handed
+   * out: when another trial is allowed if the first one's outcome is never reported. Else null.
+   */
   retry_at: string | null;
 }
 

@@ -75,7 +75,8 @@ export class ProviderAvailability {
     }
     if (!breaker.allows(provider)) {
       const info = breaker.info(provider);
-      return skip('circuit_open', `${provider} failed ${info.consecutive_failures} times in a row; retrying after ${info.retry_at ?? 'the cool-down'}`);
+      const next = info.state === 'half_open' ? `one trial request is out; the next is allowed once it is reported or at ${info.retry_at}` : `retrying after ${info.retry_at}`;
+      return skip('circuit_open', `${provider} failed ${info.consecutive_failures} times in a row; ${next}`);
     }
     const limitedUntil = health.rateLimitedUntil(provider);
     if (limitedUntil) return skip('rate_limited', `${provider} answered 429; retry after ${limitedUntil}`);

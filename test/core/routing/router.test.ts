@@ -185,6 +185,22 @@ describe('circuit breaker (injected clock)', () => {
     expect(f.service.routeRequest({ task_type: 'chat' }).provider).toBe('anthropic');
   });
 
+  it('frees the half-open trial after another cool-down when its outcome is never reported, so the provider is not skipped forever', async () => {
+    const clock = new TestClock();
+    const f = fixture({ clock });
+    await f.addKeys('anthropic', 'openai');
+    for (let i = 0; i < 3; i++) await f.service.trackRequest({ provider: 'anthropic', input_tokens: 1, output_tokens: 0, success: false }, CTX);
+    clock.advance(30_000);
+    expect(f.service.routeRequest({ task_type: 'chat' }).provider).toBe('anthropic');
+    const waiting = f.service.routeRequest({ task_type: 'chat' });
+    expect(waiting.skipped[0]).toMatchObject({ provider: 'anthropic', reason: 'circuit_open', detail: expect.stringContaining('one trial request is out') as string });
+    expect(f.service.getProviderStats({ provider: 'anthropic' }).providers[0]?.circuit).toMatchObject({ state: 'half_open', retry_at: new Date(clock.now().getTime() + 30_000).toISOString() });
+    clock.advance(29_999);
+    expect(f.service.routeRequest({ task_type: 'chat' }).provider).toBe('openai');
+    clock.advance(1);
+    expect(f.service.routeRequest({ task_type: 'chat' }).provider).toBe('anthropic');
+  });
+
   it('re-opens when the half-open trial fails, and honours circuit_breaker settings from routing_config.json', async () => {
     const clock = new TestClock();
     const f = fixture({ clock, config: { circuit_breaker: { failure_threshold: 1, cooldown_s: 5 } } });
