@@ -65,7 +65,7 @@ export const SetBudgetInputSchema = z
   })
   .strict()
   .refine((v) => v.enabled !== undefined || v.daily_limit !== undefined || v.monthly_limit !== undefined || v.alert_threshold !== undefined, {
-    message: 'give at least one of enabled, daily_limit, monthly_limit, alert_threshold',
+    message: 'nothing to change: give at least one of enabled, daily_limit, monthly_limit, alert_threshold',
   })
   .refine((v) => v.provider === undefined || (v.enabled === undefined && v.alert_threshold === undefined), {
     message: 'per-provider budgets take only daily_limit and monthly_limit',

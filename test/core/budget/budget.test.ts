@@ -150,7 +150,7 @@ describe('budgets', () => {
   });
 
   it.each([
-    ['nothing to change', {}, /at least one of/],
+    ['nothing to change', {}, /nothing to change: give at least one of enabled, daily_limit/],
     ['a negative limit', { daily_limit: -1 }, /daily_limit must be 0 or more/],
     ['a threshold above 1', { alert_threshold: 80 }, /at most 1/],
     ['a zero threshold', { alert_threshold: 0 }, /above 0/],
