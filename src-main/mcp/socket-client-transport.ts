@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { readMessages } from './read-messages.js';
 
 /** MCP client transport over Keyway's Unix socket: newline-delimited JSON-RPC, as on stdio. */
 export class SocketClientTransport implements Transport {
@@ -26,20 +27,14 @@ export class SocketClientTransport implements Transport {
         resolve();
       });
       socket.once('error', reject);
-      socket.on('data', (chunk: Buffer) => {
-        this.#buffer.append(chunk);
-        for (;;) {
-          let message: JSONRPCMessage | null;
-          try {
-            message = this.#buffer.readMessage();
-          } catch (error) {
-            this.onerror?.(error as Error);
-            continue;
-          }
-          if (message === null) break;
-          this.onmessage?.(message);
-        }
-      });
+      socket.on('data', (chunk: Buffer) =>
+        readMessages(
+          this.#buffer,
+          chunk,
+          (message) => this.onmessage?.(message),
+          (error) => this.onerror?.(error),
+        ),
+      );
       socket.on('close', () => {
         this.#buffer.clear();
         this.onclose?.();

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { CALLER_ENV_META } from './call-context.js';
 import { InFlightRequests } from './in-flight.js';
+import { readMessages } from './read-messages.js';
 
 /**
  * Bridges an editor's stdio to the running service's socket, message by message. A tools/call
@@ -35,36 +36,25 @@ export function bridgeStdioToSocket(options: {
       socket.destroy();
       resolve();
     };
-    const onClientData = (chunk: Buffer) => {
-      fromClient.append(chunk);
-      for (;;) {
-        let message: JSONRPCMessage | null;
-        try {
-          message = fromClient.readMessage();
-        } catch {
-          options.log?.('dropped a line from the client that is not JSON-RPC');
-          continue;
-        }
-        if (message === null) break;
-        inFlight.received(message);
-        socket.write(serializeMessage(withCallerEnv(message, env)));
-      }
-    };
+    const onClientData = (chunk: Buffer) =>
+      readMessages(
+        fromClient,
+        chunk,
+        (message) => {
+          inFlight.received(message);
+          socket.write(serializeMessage(withCallerEnv(message, env)));
+        },
+        () => options.log?.('dropped a line from the client that is not JSON-RPC'),
+      );
     // Message by message (not a raw pipe), so the bridge knows which requests are still owed an answer.
-    socket.on('data', (chunk: Buffer) => {
-      fromService.append(chunk);
-      for (;;) {
-        let message: JSONRPCMessage | null;
-        try {
-          message = fromService.readMessage();
-        } catch {
-          options.log?.('dropped a line from the service that is not JSON-RPC');
-          continue;
-        }
-        if (message === null) break;
-        stdout.write(serializeMessage(message), () => inFlight.answered(message));
-      }
-    });
+    socket.on('data', (chunk: Buffer) =>
+      readMessages(
+        fromService,
+        chunk,
+        (message) => stdout.write(serializeMessage(message), () => inFlight.answered(message)),
+        () => options.log?.('dropped a line from the service that is not JSON-RPC'),
+      ),
+    );
     // The editor may close stdin right behind its last requests: their answers still go out first.
     const clientDone = () => {
       if (done) return;
