@@ -41,7 +41,7 @@ export class LocalCalendar {
         second: 'numeric',
       });
     } catch {
-      throw new KeywayError('invalid_input', `Unknown time zone "${timeZone ?? ''}". Use an IANA name such as Europe/Berlin or UTC.`);
+      throw new KeywayError('invalid_input', `Unknown time zone "${timeZone ?? ''}" (from KEYWAY_TZ or the timeZone option). Use an IANA name such as Europe/Berlin or UTC, or unset KEYWAY_TZ to use the system time zone.`);
     }
     this.timeZone = this.#format.resolvedOptions().timeZone;
   }

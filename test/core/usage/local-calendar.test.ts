@@ -43,6 +43,6 @@ describe('local calendar', () => {
 
   it('refuses an unknown time zone with invalid_input naming it', () => {
     expect(() => new LocalCalendar('Mars/Olympus')).toThrow(KeywayError);
-    expect(() => new LocalCalendar('Mars/Olympus')).toThrow(/Unknown time zone "Mars\/Olympus"/);
+    expect(() => new LocalCalendar('Mars/Olympus')).toThrow(/Unknown time zone "Mars\/Olympus" \(from KEYWAY_TZ/);
   });
 });
