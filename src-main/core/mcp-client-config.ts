@@ -26,6 +26,7 @@ export function mcpClientConfig(client: McpClient, launch: McpLaunch): string {
   }
 }
 
-function shellQuote(value: string): string {
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:=@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -4,6 +4,7 @@ import { resolveDataDir } from '../../core/data-dir.js';
 import { KeywayError } from '../../core/errors.js';
 import { loadOrCreateToken } from '../../http/auth.js';
 import { ensureDataDir } from '../../core/data-dir.js';
+import { mcpClientConfig, shellQuote } from '../../core/mcp-client-config.js';
 import { readServerInfo } from '../../server/server-info.js';
 import type { CliIo } from '../io.js';
 import { parsePort, resolvePort } from './serve.js';
@@ -41,23 +42,10 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     });
 }
 
+/** The editors' stdio entries are the tray app's (core/mcp-client-config.ts); `json` is the bare entry. */
 function stdioConfig(client: McpClient, env: Record<string, string> | undefined): string {
-  const command = process.execPath;
-  const args = [MAIN_JS, 'mcp'];
-  const entry = { command, args, ...(env ? { env } : {}) };
-  switch (client) {
-    case 'claude-desktop':
-    case 'cursor':
-      return json({ mcpServers: { keyway: entry } });
-    case 'vscode':
-      return json({ servers: { keyway: { type: 'stdio', ...entry } } });
-    case 'claude-code': {
-      const envFlags = Object.entries(env ?? {}).map(([k, v]) => `-e ${shellQuote(`${k}=${v}`)} `).join('');
-      return `claude mcp add keyway ${envFlags}-- ${[command, ...args].map(shellQuote).join(' ')}`;
-    }
-    case 'json':
-      return json(entry);
-  }
+  const launch = { command: process.execPath, args: [MAIN_JS, 'mcp'], ...(env ? { env } : {}) };
+  return client === 'json' ? json(launch) : mcpClientConfig(client, launch);
 }
 
 /** The URL `keyway serve` will have on this port; a port of 0 (any free port) cannot be named in advance. */
@@ -92,8 +80,4 @@ function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
