@@ -24,9 +24,9 @@ export function tokenPath(dataDir: string): string {
   return join(dataDir, TOKEN_FILE);
 }
 
-/** True when the Authorization header carries exactly `Bearer <token>` (constant-time compare). */
+/** True when the Authorization header carries `Bearer <token>` (scheme in any case, RFC 9110; constant-time compare). */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (!header?.startsWith('Bearer ')) return false;
+  if (header?.slice(0, 'Bearer '.length).toLowerCase() !== 'bearer ') return false;
   const given = Buffer.from(header.slice('Bearer '.length).trim());
   const wanted = Buffer.from(token);
   return given.length === wanted.length && timingSafeEqual(given, wanted);

@@ -38,6 +38,11 @@ describe('local HTTP server', () => {
     expect((await rawRequest(port, { path: '/nope', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
   });
 
+  it('takes the Bearer scheme name in any case, as HTTP defines it', async () => {
+    const { port } = await start();
+    for (const scheme of ['bearer', 'BEARER']) expect((await rawRequest(port, { path: '/api/x', headers: { authorization: `${scheme} ${TOKEN}` } })).status).toBe(200);
+  });
+
   it.each([
     ['no token', {}, 401],
     ['wrong token', { authorization: `Bearer ${'x'.repeat(43)}` }, 401],
