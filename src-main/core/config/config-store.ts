@@ -28,6 +28,11 @@ export class ConfigStore {
     return this.#current;
   }
 
+  /** Whether a valid configuration has been loaded (an invalid file at start leaves none). */
+  hasGoodConfig(): boolean {
+    return this.#current !== undefined;
+  }
+
   /** Reads and validates the file (creating it with defaults if missing); throws config_invalid naming the field. */
   load(): RoutingConfig {
     if (!existsSync(this.path)) this.#createDefault();

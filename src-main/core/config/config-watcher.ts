@@ -34,8 +34,9 @@ export class ConfigWatcher {
     const name = basename(this.#deps.store.path);
     try {
       this.#deps.store.current();
-    } catch {
-      // Invalid at start: the watcher still runs, so fixing the file takes effect.
+    } catch (error) {
+      // Invalid at start: reported like an invalid edit; the watcher still runs, so fixing the file takes effect.
+      void this.#reportInvalid(error);
     }
     this.#watcher = watch(dirname(this.#deps.store.path), { persistent: false }, (_event, file) => {
       if (file === null || file === name) this.#schedule();
@@ -55,18 +56,29 @@ export class ConfigWatcher {
     const { store, audit, events } = this.#deps;
     try {
       const config = store.reload();
-      if (config === null) return;
+      // Unchanged text is news only after a reported error: the file was put back to the configuration
+      // in force, or (invalid at start) another reader already loaded the fixed file.
+      if (config === null && (this.#lastError === null || !store.hasGoodConfig())) return;
       this.#lastError = null;
       await audit.append({ actor: 'system', action: 'config.reload', outcome: 'ok', detail: store.path });
       events.emit('config.changed', { path: store.path, ok: true, error: null });
     } catch (error) {
-      const problem = isKeywayError(error) ? error.message : `${store.path} could not be read.`;
-      const message = `${problem} The last good configuration stays in force until the file is fixed.`;
-      if (message === this.#lastError) return;
-      this.#lastError = message;
-      await audit.append({ actor: 'system', action: 'config.reload', outcome: 'error', error_code: 'config_invalid', detail: message });
-      events.emit('config.changed', { path: store.path, ok: false, error: message });
+      await this.#reportInvalid(error);
     }
+  }
+
+  /** Audits and announces an invalid file once per distinct problem. */
+  async #reportInvalid(error: unknown): Promise<void> {
+    const { store, audit, events } = this.#deps;
+    const problem = isKeywayError(error) ? error.message : `${store.path} could not be read.`;
+    const consequence = store.hasGoodConfig()
+      ? 'The last good configuration stays in force until the file is fixed.'
+      : 'Routing is unavailable until the file is fixed.';
+    const message = `${problem} ${consequence}`;
+    if (message === this.#lastError) return;
+    this.#lastError = message;
+    await audit.append({ actor: 'system', action: 'config.reload', outcome: 'error', error_code: 'config_invalid', detail: message }).catch(() => undefined);
+    events.emit('config.changed', { path: store.path, ok: false, error: message });
   }
 
   #schedule(): void {

@@ -138,10 +138,16 @@ export class HealthMonitor {
 
   async #tick(): Promise<void> {
     if (!this.#running) return;
-    const enabled = this.#deps.config().providers.local?.enabled ?? true;
-    if (enabled) {
-      const health = await this.checkLocal().catch(() => undefined);
-      this.#failures = health?.status === 'down' || health === undefined ? this.#failures + 1 : 0;
+    try {
+      // An invalid routing_config.json at start (no last good one yet) skips this ping; it must not
+      // end the loop or, as an unhandled rejection, the process.
+      const enabled = this.#deps.config().providers.local?.enabled ?? true;
+      if (enabled) {
+        const health = await this.checkLocal().catch(() => undefined);
+        this.#failures = health?.status === 'down' || health === undefined ? this.#failures + 1 : 0;
+      }
+    } catch {
+      // Nothing to ping with; try again at the next interval.
     }
     this.#schedule(this.currentDelayMs());
   }

@@ -82,6 +82,37 @@ describe('routing_config.json', () => {
     expect(service.getProviderStats({ provider: 'anthropic' }).providers[0]?.enabled).toBe(true);
   });
 
+  it('a file invalid at start is reported, does not stop the Ollama pings (or the process), and fixing it takes effect', async () => {
+    const path = join(tempDir('keyway-cfg-'), 'routing_config.json');
+    writeFileSync(path, JSON.stringify({ ...SEED_CONFIG, fallback_ordr: ['openai'] }));
+    const service = openTestService({ configPath: path, providers: { configDebounceMs: 20, pingIntervalMs: 20, maxBackoffMs: 40 } });
+    open.push(service);
+    const reported = nextConfigChange(service);
+    service.startBackgroundTasks();
+    const event = await reported;
+    expect(event).toMatchObject({ ok: false, error: expect.stringContaining('fallback_ordr') as string });
+    expect(event.error).toContain('Routing is unavailable until the file is fixed');
+    expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.reload', outcome: 'error', error_code: 'config_invalid' });
+    const fixed = nextConfigChange(service);
+    const pinged = new Promise((resolve) => service.events.on('provider.status', (e) => e.provider === 'local' && resolve(e)));
+    replaceFile(path, JSON.stringify({ ...SEED_CONFIG, providers: { ...SEED_CONFIG.providers, local: { base_url: 'http://127.0.0.1:9' } } }));
+    expect(await fixed).toMatchObject({ ok: true });
+    expect(await pinged).toMatchObject({ provider: 'local', status: 'down' });
+  });
+
+  it('announces the recovery when an invalid edit is put back to the configuration in force', async () => {
+    const { service, path } = withConfig(SEED_CONFIG);
+    const good = readFileSync(path, 'utf8');
+    service.startBackgroundTasks();
+    const broken = nextConfigChange(service);
+    replaceFile(path, '{ "providers": ');
+    expect(await broken).toMatchObject({ ok: false });
+    const restored = nextConfigChange(service);
+    replaceFile(path, good);
+    expect(await restored).toEqual({ path, ok: true, error: null });
+    expect(service.auditEntries().at(-1)).toMatchObject({ action: 'config.reload', outcome: 'ok' });
+  });
+
   it('applies an edit without a restart when the file is replaced by rename', async () => {
     const { service, path } = withConfig(SEED_CONFIG);
     await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, CTX);
