@@ -99,6 +99,11 @@ export interface UpdateProviderConfigResult {
 }
 
 export type ProviderConfig = z.output<typeof ProviderConfigSchema>;
+
+/** A provider's block, with the schema's defaults when routing_config.json does not list it. */
+export function providerConfigOf(config: RoutingConfig, provider: z.output<typeof providerId>): ProviderConfig {
+  return config.providers[provider] ?? ProviderConfigSchema.parse({});
+}
 export type BudgetConfig = z.output<typeof BudgetConfigSchema>;
 export type RoutingConfig = z.output<typeof RoutingConfigSchema>;
 export type RoutingConfigInput = z.input<typeof RoutingConfigSchema>;

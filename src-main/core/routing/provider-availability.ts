@@ -1,4 +1,4 @@
-import type { RoutingConfig } from '../../shared/config.js';
+import { providerConfigOf, type RoutingConfig } from '../../shared/config.js';
 import type { KeyRecord } from '../../shared/keys.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type { SkippedProvider } from '../../shared/routing.js';
@@ -60,9 +60,9 @@ export class ProviderAvailability {
   /** null when the provider can take a request now; otherwise why not. */
   check(provider: ProviderId, candidate?: Candidate): SkippedProvider | null {
     const { config, health, breaker, usage, now } = this.#deps;
-    const block = config().providers[provider];
+    const block = providerConfigOf(config(), provider);
     const skip = (reason: SkippedProvider['reason'], detail: string): SkippedProvider => ({ provider, reason, detail });
-    if (block?.enabled === false) return skip('disabled', `${provider} is disabled in routing_config.json (keyway providers set ${provider} --enabled true)`);
+    if (!block.enabled) return skip('disabled', `${provider} is disabled in routing_config.json (keyway providers set ${provider} --enabled true)`);
     const keys = this.#deps.keys().filter((k) => k.provider === provider);
     if (provider !== 'local' && keys.length === 0) return skip('no_key', `no ${provider} key is stored (keyway keys add ${provider})`);
     if (keys.length > 0 && keys.every((k) => k.validation === 'invalid')) {
@@ -80,7 +80,7 @@ export class ProviderAvailability {
     }
     const limitedUntil = health.rateLimitedUntil(provider);
     if (limitedUntil) return skip('rate_limited', `${provider} answered 429; retry after ${limitedUntil}`);
-    const limit = block?.rate_limit ?? 100;
+    const limit = block.rate_limit;
     const lastMinute = usage().countRequestsSince(provider, now().getTime() - MINUTE_MS);
     if (lastMinute >= limit) return skip('rate_limited', `${lastMinute} requests in the last minute reached rate_limit ${limit}`);
     const budget = usage().budgetBlock(provider, candidate?.estimated_cost_usd ?? null);

@@ -1,5 +1,5 @@
 import type { RoutingConfig, UpdateProviderConfigInput, UpdateProviderConfigResult } from '../../shared/config.js';
-import { UpdateProviderConfigInputSchema } from '../../shared/config.js';
+import { providerConfigOf, UpdateProviderConfigInputSchema } from '../../shared/config.js';
 import type { ProviderStatsInput, ProviderStatsResult, ProviderHealth } from '../../shared/provider-stats.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type {
@@ -191,8 +191,7 @@ export class ProviderServices {
       const next = await config.updateProvider(provider, patch);
       await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'ok', detail: fields.join(',') || 'no change' });
       events.emit('config.changed', { path: config.path, ok: true, error: null });
-      const block = next.providers[provider];
-      return { provider, config: block ?? { enabled: true, models: [], rate_limit: 100 }, path: config.path };
+      return { provider, config: providerConfigOf(next, provider), path: config.path };
     } catch (error) {
       await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'error', error_code: isKeywayError(error) ? error.code : 'internal' });
       throw error;

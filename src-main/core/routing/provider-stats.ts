@@ -1,4 +1,4 @@
-import type { RoutingConfig } from '../../shared/config.js';
+import { providerConfigOf, type RoutingConfig } from '../../shared/config.js';
 import type { KeyRecord } from '../../shared/keys.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import { ProviderStatsInputSchema, type ProviderStats, type ProviderStatsInput, type ProviderStatsResult } from '../../shared/provider-stats.js';
@@ -27,18 +27,18 @@ export function providerStats(deps: ProviderStatsDeps, input: ProviderStatsInput
 
 function statsFor(deps: ProviderStatsDeps, provider: ProviderId): ProviderStats {
   const config = deps.config();
-  const block = config.providers[provider];
+  const block = providerConfigOf(config, provider);
   const keys = deps.keys().filter((k) => k.provider === provider);
   const main = keys.find((k) => k.label === 'default') ?? keys[0];
   const usage = deps.usage();
   const activity = usage.activity(provider);
   return {
     provider,
-    enabled: block?.enabled ?? true,
+    enabled: block.enabled,
     // Ollama's installed models, once a ping has listed them, are what local offers.
-    models: (provider === 'local' ? deps.health.get('local').models : null) ?? block?.models ?? [],
+    models: (provider === 'local' ? deps.health.get('local').models : null) ?? block.models,
     base_url: baseUrlFor(provider, config, deps.env),
-    rate_limit: block?.rate_limit ?? 100,
+    rate_limit: block.rate_limit,
     has_key: keys.length > 0,
     keys: keys.map((k) => ({ id: k.id, label: k.label, masked: k.masked, validation: k.validation, last_validated_at: k.last_validated_at })),
     key_validation: main?.validation ?? null,
