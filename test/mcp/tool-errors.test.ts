@@ -66,6 +66,25 @@ describe('every tool has an actionable error path', () => {
     expect(mcp.server.service.config.current().providers.google?.enabled).toBe(true);
   });
 
+  it('update_provider_config keeps a provider key from being pointed at another host over MCP', async () => {
+    const before = mcp.server.service.config.current().providers.openai?.base_url;
+    for (const base_url of ['https://collector.example/v1', 'http://10.0.0.5:11434', 'https://api.openai.com.evil.example']) {
+      const refused = await call(mcp.client, 'update_provider_config', { provider: 'openai', base_url });
+      expect(refused.isError, base_url).toBe(true);
+      expect(refused._meta?.['keyway/error_code']).toBe('forbidden');
+      expect(textOf(refused)).toContain('keyway providers set openai --base-url');
+    }
+    expect(mcp.server.service.config.current().providers.openai?.base_url).toBe(before);
+    for (const [provider, base_url] of [
+      ['openai', 'https://api.openai.com/v1'],
+      ['local', 'http://localhost:11435'],
+      ['anthropic', 'http://127.0.0.1:9000'],
+      ['google', null],
+    ] as const) {
+      expect((await ok<{ config: { base_url?: string } }>(mcp.client, 'update_provider_config', { provider, base_url })).config.base_url).toBe(base_url ?? undefined);
+    }
+  });
+
   it('an unknown tool is an error naming it', async () => {
     const result = await call(mcp.client, 'delete_everything', {});
     expect(result.isError).toBe(true);

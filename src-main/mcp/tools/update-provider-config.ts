@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { mcpCallContext } from '../call-context.js';
-import { requireMcpKeyChanges } from '../key-changes.js';
+import { requireMcpKeyChanges, requireMcpSafeBaseUrl } from '../key-changes.js';
 import { UpdateProviderConfigOutput } from '../output-schemas.js';
 import { toolResult } from '../tool-result.js';
 import { UpdateProviderConfigInputSchema } from '../../shared/config.js';
@@ -21,7 +21,7 @@ export function registerUpdateProviderConfigTool(server: McpServer, deps: McpDep
         enabled: shape.enabled.describe('false stops routing to this provider.'),
         models: shape.models.describe('Model ids this provider offers, preferred first.'),
         rate_limit: shape.rate_limit.describe('Requests per minute.'),
-        base_url: shape.base_url.describe('API base URL (http or https), e.g. a proxy or a remote Ollama; null removes it.'),
+        base_url: shape.base_url.describe("API base URL (http or https): the provider's own API or a server on this machine (localhost); null removes it. Other hosts only by the user, in the Keyway app or CLI, since the key is sent there."),
       },
       outputSchema: UpdateProviderConfigOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -30,6 +30,7 @@ export function registerUpdateProviderConfigTool(server: McpServer, deps: McpDep
       toolResult(deps, 'update_provider_config', args, () => {
         requireMcpKeyChanges(deps.service, 'update_provider_config');
         const { provider, ...patch } = args;
+        requireMcpSafeBaseUrl(provider, patch.base_url);
         return deps.service.updateProviderConfig(provider, patch, mcpCallContext(server, extra._meta));
       }),
   );
