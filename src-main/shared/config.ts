@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rejectTypos } from './field-typos.js';
+import { typoChecked } from './field-typos.js';
 import { PROVIDER_IDS } from './providers.js';
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
@@ -23,27 +23,29 @@ const rateLimit = z
   .max(1_000_000, 'must be at most 1,000,000 requests per minute');
 
 /** One provider's block in routing_config.json. Unknown fields are kept, never dropped. */
-export const ProviderConfigSchema = z
-  .looseObject({
+export const ProviderConfigSchema = typoChecked(
+  z.looseObject({
     enabled: z.boolean().default(true),
     models: z.array(z.string().min(1)).default([]),
     rate_limit: rateLimit.default(100),
     base_url: baseUrl.optional(),
-  })
-  .superRefine(rejectTypos(['enabled', 'models', 'rate_limit', 'base_url']));
+  }),
+);
 
 export const ProviderLimitSchema = z.strictObject({
   daily_limit: money.optional(),
   monthly_limit: money.optional(),
 });
 
-export const BudgetConfigSchema = z.looseObject({
-  enabled: z.boolean().default(true),
-  daily_limit: money.default(10),
-  monthly_limit: money.default(100),
-  alert_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (a fraction such as 0.8)').default(0.8),
-  per_provider: z.partialRecord(providerId, ProviderLimitSchema).optional(),
-}).superRefine(rejectTypos(['enabled', 'daily_limit', 'monthly_limit', 'alert_threshold', 'per_provider']));
+export const BudgetConfigSchema = typoChecked(
+  z.looseObject({
+    enabled: z.boolean().default(true),
+    daily_limit: money.default(10),
+    monthly_limit: money.default(100),
+    alert_threshold: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (a fraction such as 0.8)').default(0.8),
+    per_provider: z.partialRecord(providerId, ProviderLimitSchema).optional(),
+  }),
+);
 
 /** Circuit breaker tuning (optional block; Keyway's addition to the seed format). */
 export const CircuitBreakerConfigSchema = z.strictObject({
@@ -63,17 +65,20 @@ export const HealthConfigSchema = z.strictObject({
 
 /**
  * routing_config.json, in the seed's format. `providers` and `routing` only accept known provider
- * names, so a typo is reported with its field path instead of being ignored.
+ * names, and field names one slip from a known one are refused, so a typo is reported with its
+ * field path instead of being ignored.
  */
-export const RoutingConfigSchema = z.looseObject({
-  providers: z.partialRecord(providerId, ProviderConfigSchema).default({}),
-  routing: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'task types are snake_case'), providerId).default({}),
-  fallback_order: z.array(providerId).default([]),
-  budget: BudgetConfigSchema.default(() => BudgetConfigSchema.parse({})),
-  circuit_breaker: CircuitBreakerConfigSchema.optional(),
-  health: HealthConfigSchema.optional(),
-  usage: UsageConfigSchema.optional(),
-}).superRefine(rejectTypos(['providers', 'routing', 'fallback_order', 'budget', 'circuit_breaker', 'health', 'usage']));
+export const RoutingConfigSchema = typoChecked(
+  z.looseObject({
+    providers: z.partialRecord(providerId, ProviderConfigSchema).default({}),
+    routing: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'task types are snake_case'), providerId).default({}),
+    fallback_order: z.array(providerId).default([]),
+    budget: BudgetConfigSchema.default(() => BudgetConfigSchema.parse({})),
+    circuit_breaker: CircuitBreakerConfigSchema.optional(),
+    health: HealthConfigSchema.optional(),
+    usage: UsageConfigSchema.optional(),
+  }),
+);
 
 /** The seed's update_provider_config: change one provider's block; `base_url: null` removes it. */
 export const UpdateProviderConfigInputSchema = z

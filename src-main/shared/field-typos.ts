@@ -6,14 +6,15 @@ import type { z } from 'zod';
  * flags an unknown field that is one slip away from a known one (a wrong, missing, extra or swapped
  * letter; two for longer names) and names the field that was meant.
  */
-export function rejectTypos(known: readonly string[]): (value: Record<string, unknown>, ctx: z.core.$RefinementCtx) => void {
-  return (value, ctx) => {
+export function typoChecked<T extends z.ZodObject>(schema: T): T {
+  const known = Object.keys(schema.shape);
+  return schema.superRefine((value: Record<string, unknown>, ctx) => {
     for (const key of Object.keys(value)) {
       if (known.includes(key)) continue;
       const meant = known.find((name) => isSlipOf(key.toLowerCase(), name));
       if (meant) ctx.addIssue({ code: 'custom', path: [key], message: `unknown field "${key}" (did you mean "${meant}"?)` });
     }
-  };
+  });
 }
 
 function isSlipOf(key: string, name: string): boolean {
