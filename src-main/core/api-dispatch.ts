@@ -29,6 +29,7 @@ function handlersFor(service: KeywayService): Handlers {
     'providers.stats': (input) => service.getProviderStats(input),
     'providers.update': ({ provider, ...patch }, ctx) => service.updateProviderConfig(provider, patch, ctx),
     'routing.recommendations': (input) => service.getRoutingRecommendations(input),
+    'routing.update': (input, ctx) => service.updateRouting(input, ctx),
     'settings.get': () => service.appSettings(),
     'settings.update': (input, ctx) => service.updateAppSettings(input, ctx),
     'config.get': () => service.config.current(),

@@ -7,7 +7,13 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : 'input';
-    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')}`
+        : // zod reports a refused record key as "Invalid key in record"; the key's own rule says why.
+          issue.code === 'invalid_key'
+          ? `invalid name: ${issue.issues.map((inner) => inner.message).join('; ')}`
+          : issue.message;
     return `${where}: ${message}`;
   });
   throw new KeywayError('invalid_input', `Invalid input. ${problems.join('; ')}.`);

@@ -33,6 +33,8 @@ import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
 import { ConfigStore } from './config/config-store.js';
 import { SettingsStore } from './config/settings-store.js';
+import { updateRouting } from './config/routing-update.js';
+import type { UpdateRoutingInput, UpdateRoutingResult } from '../shared/routing-update.js';
 import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { KeyVault } from './vault/key-vault.js';
@@ -268,6 +270,11 @@ export class KeywayService {
 
   updateProviderConfig(provider: ProviderId, patch: Omit<UpdateProviderConfigInput, 'provider'>, ctx: CallContext): Promise<UpdateProviderConfigResult> {
     return this.providers.updateProviderConfig({ ...patch, provider }, ctx);
+  }
+
+  /** Sets task types in the routing table and/or the fallback order (routing_config.json). */
+  updateRouting(input: UpdateRoutingInput, ctx: CallContext): Promise<UpdateRoutingResult> {
+    return updateRouting({ config: this.config, audit: this.auditLog, events: this.events }, input, ctx);
   }
 
   /** Pings Ollama once now (one-shot commands run no background pings). */

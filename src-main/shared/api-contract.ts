@@ -18,6 +18,7 @@ import {
 } from './keys.js';
 import { ProviderStatsInputSchema, type ProviderStatsResult } from './provider-stats.js';
 import { RoutingRecommendationsInputSchema, type RoutingRecommendations } from './routing.js';
+import { UpdateRoutingInputSchema, type UpdateRoutingResult } from './routing-update.js';
 import { GetUsageInputSchema, type UsageReport } from './usage.js';
 import { ValidateKeyInputSchema, type KeyValidationResult } from './validation.js';
 
@@ -45,6 +46,7 @@ export const API_INPUTS = {
   'providers.stats': ProviderStatsInputSchema,
   'providers.update': UpdateProviderConfigInputSchema,
   'routing.recommendations': RoutingRecommendationsInputSchema,
+  'routing.update': UpdateRoutingInputSchema,
   'settings.get': NoInputSchema,
   'settings.update': AppSettingsPatchSchema,
   'config.get': NoInputSchema,
@@ -65,6 +67,7 @@ export interface ApiResults {
   'providers.stats': ProviderStatsResult;
   'providers.update': UpdateProviderConfigResult;
   'routing.recommendations': RoutingRecommendations;
+  'routing.update': UpdateRoutingResult;
   'settings.get': AppSettingsView;
   'settings.update': AppSettingsView;
   'config.get': RoutingConfig;

@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
+import type { RoutingConfig } from '../../src-main/shared/config.js';
 import type { ProviderStats } from '../../src-main/shared/provider-stats.js';
+import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
+import type { RoutingRecommendations } from '../../src-main/shared/routing.js';
 import { useAction, useApi } from '../api/context.js';
 import { HealthDot } from '../components/HealthDot.js';
 
@@ -22,33 +25,7 @@ export function Providers(): React.JSX.Element {
           ))}
         </ul>
       </section>
-      <section aria-labelledby="routing-title" className="card">
-        <h2 id="routing-title">Routing</h2>
-        <table className="compact" data-testid="routing-table">
-          <thead>
-            <tr>
-              <th scope="col">Task type</th>
-              <th scope="col">Configured</th>
-              <th scope="col">Routes now to</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(cfg.routing).map(([task, provider]) => {
-              const now = recs.data?.tasks.find((t) => t.task_type === task)?.current;
-              return (
-                <tr key={task}>
-                  <th scope="row">{task}</th>
-                  <td>{provider}</td>
-                  <td>{now ? `${now.provider}${now.model ? ` (${now.model})` : ''}` : recs.data ? 'nothing available' : '…'}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <p>
-          Fallback order: <strong>{cfg.fallback_order.join(' → ') || 'none'}</strong>
-        </p>
-      </section>
+      <RoutingCard config={cfg} recs={recs.data} />
       {recs.data && recs.data.advice.length > 0 && (
         <section aria-labelledby="advice-title" className="card">
           <h2 id="advice-title">Recommendations</h2>
@@ -116,5 +93,95 @@ function ProviderRow({ stats }: { stats: ProviderStats }): React.JSX.Element {
         </p>
       )}
     </li>
+  );
+}
+
+/** The routing table (one provider per task type) and the fallback order, both editable. */
+function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRecommendations | null }): React.JSX.Element {
+  const act = useAction();
+  const [message, setMessage] = useState<{ text: string; ok: boolean } | null>(null);
+  const save = (input: { routing?: Record<string, ProviderId>; fallback_order?: ProviderId[] }, what: string): void => {
+    setMessage(null);
+    act('routing.update', input).then(
+      () => setMessage({ text: `Saved ${what}.`, ok: true }),
+      (err: unknown) => setMessage({ text: err instanceof Error ? err.message : 'Saving failed.', ok: false }),
+    );
+  };
+  const order = config.fallback_order;
+  const missing = PROVIDER_IDS.filter((p) => !order.includes(p));
+  const moved = (from: number, to: number): ProviderId[] => {
+    const next = [...order];
+    const [item] = next.splice(from, 1);
+    next.splice(to, 0, item!);
+    return next;
+  };
+  return (
+    <section aria-labelledby="routing-title" className="card">
+      <h2 id="routing-title">Routing</h2>
+      <table className="compact routing" data-testid="routing-table">
+        <thead>
+          <tr>
+            <th scope="col">Task type</th>
+            <th scope="col">Configured</th>
+            <th scope="col">Routes now to</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(config.routing).map(([task, provider]) => {
+            const now = recs?.tasks.find((t) => t.task_type === task)?.current;
+            return (
+              <tr key={task}>
+                <th scope="row">{task}</th>
+                <td>
+                  <select aria-label={`Provider for ${task}`} value={provider} onChange={(e) => save({ routing: { [task]: e.target.value as ProviderId } }, `${task} → ${e.target.value}`)}>
+                    {PROVIDER_IDS.map((p) => (
+                      <option key={p} value={p}>
+                        {p}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>{now ? `${now.provider}${now.model ? ` (${now.model})` : ''}` : recs ? 'nothing available' : '…'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <h3 id="fallback-title">
+        Fallback order
+      </h3>
+      {order.length === 0 && <p className="muted small">No fallback: a task whose provider is unavailable is refused.</p>}
+      <ol className="fallback" aria-labelledby="fallback-title" data-testid="fallback-order">
+        {order.map((p, i) => (
+          <li key={p}>
+            <span className="fallback-rank">{i + 1}.</span>
+            <span className="fallback-name">{p}</span>
+            <button type="button" aria-label={`Move ${p} up`} disabled={i === 0} onClick={() => save({ fallback_order: moved(i, i - 1) }, 'the fallback order')}>
+              ↑
+            </button>
+            <button type="button" aria-label={`Move ${p} down`} disabled={i === order.length - 1} onClick={() => save({ fallback_order: moved(i, i + 1) }, 'the fallback order')}>
+              ↓
+            </button>
+            <button type="button" aria-label={`Remove ${p} from the fallback order`} onClick={() => save({ fallback_order: order.filter((q) => q !== p) }, 'the fallback order')}>
+              ✕
+            </button>
+          </li>
+        ))}
+      </ol>
+      {missing.length > 0 && (
+        <div className="row-actions">
+          {missing.map((p) => (
+            <button type="button" key={p} onClick={() => save({ fallback_order: [...order, p] }, 'the fallback order')}>
+              Add {p}
+            </button>
+          ))}
+        </div>
+      )}
+      {message && (
+        <p className={`small ${message.ok ? 'ok-text' : 'error'}`} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
+    </section>
   );
 }

@@ -42,6 +42,11 @@ describe('dispatchApi', () => {
     ['a base URL that is not http(s)', 'providers.update', { provider: 'openai', base_url: 'file:///etc/passwd' }, /base_url/],
     ['an audit limit of zero', 'audit.list', { limit: 0 }, /limit must be at least 1/],
     ['a usage window of 0 days', 'usage.get', { days: 0 }, /days/],
+    ['a routing change with nothing in it', 'routing.update', {}, /nothing to change/],
+    ['a routing table naming an unknown provider', 'routing.update', { routing: { chat: 'openia' } }, /routing\.chat: expected one of/],
+    ['a task type that is not snake_case', 'routing.update', { routing: { 'Chat Bot': 'openai' } }, /snake_case/],
+    ['a fallback order naming a provider twice', 'routing.update', { fallback_order: ['openai', 'local', 'openai'] }, /only once/],
+    ['a fallback order that is not a list', 'routing.update', { fallback_order: 'openai' }, /fallback_order/],
   ])('refuses %s with invalid_input and changes nothing', async (_name, channel, input, message) => {
     const s = service();
     const before = s.auditEntries().length;

@@ -233,6 +233,24 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
     await page.getByTestId('prov-google').getByText('Saved.').waitFor();
     expect(JSON.parse(readFileSync(join(dataDir, 'routing_config.json'), 'utf8')).providers.google.enabled).toBe(false);
     await shoot(page, 'providers');
+  });
+
+  it('edits the routing table and the fallback order, writing routing_config.json', async () => {
+    const page = await openDashboard();
+    await page.getByRole('tab', { name: 'Providers' }).click();
+    const routing = page.getByTestId('routing-table');
+    await routing.waitFor();
+    await routing.getByLabel('Provider for chat').selectOption('local');
+    await page.getByText('Saved chat → local.').waitFor();
+    const order = (): string[] => JSON.parse(readFileSync(join(dataDir, 'routing_config.json'), 'utf8')).fallback_order as string[];
+    const before = order();
+    await page.getByRole('button', { name: `Move ${before[1]} up` }).click();
+    await page.getByText('Saved the fallback order.').waitFor();
+    await page.getByTestId('fallback-order').locator('li').first().getByText(before[1]!).waitFor();
+    const config = JSON.parse(readFileSync(join(dataDir, 'routing_config.json'), 'utf8')) as { routing: Record<string, string>; fallback_order: string[] };
+    expect(config.routing.chat).toBe('local');
+    expect(config.fallback_order).toEqual([before[1], before[0], ...before.slice(2)]);
+    await shoot(page, 'routing');
     await page.context().close();
   });
 
