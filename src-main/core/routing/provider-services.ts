@@ -23,7 +23,7 @@ import { RemoteChecks } from '../health/remote-checks.js';
 import { parseInput } from '../parse-input.js';
 import { KeyValidator } from '../providers/key-validator.js';
 import type { KeyVault } from '../vault/key-vault.js';
-import { ProviderAvailability } from './provider-availability.js';
+import { ProviderAvailability, type AvailabilityDeps } from './provider-availability.js';
 import { providerStats } from './provider-stats.js';
 import { routingRecommendations } from './recommendations.js';
 import { Router } from './router.js';
@@ -89,6 +89,8 @@ export class ProviderServices {
   readonly remoteChecks: RemoteChecks;
   readonly #deps: ProviderServicesDeps;
   readonly #usage: RoutingUsage;
+  /** What availability checks and provider stats read. */
+  readonly #sources: AvailabilityDeps;
 
   constructor(deps: ProviderServicesDeps) {
     this.#deps = deps;
@@ -109,7 +111,8 @@ export class ProviderServices {
     });
     this.validator = new KeyValidator({ keys: deps.keys, audit: deps.audit, events: deps.events, health: this.health, breaker: this.breaker, config, env: deps.env, now: deps.now, timeoutMs });
     const keys = () => deps.keys.list().keys;
-    this.availability = new ProviderAvailability({ config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now });
+    this.#sources = { config, keys, health: this.health, breaker: this.breaker, usage: () => this.#usage, now: deps.now };
+    this.availability = new ProviderAvailability(this.#sources);
     this.router = new Router({ config, availability: this.availability, breaker: this.breaker, health: this.health });
     this.watcher = new ConfigWatcher({ store: deps.config, audit: deps.audit, events: deps.events, debounceMs: options.configDebounceMs });
     this.remoteChecks = new RemoteChecks({
@@ -153,18 +156,7 @@ export class ProviderServices {
   }
 
   stats(input: ProviderStatsInput = {}): ProviderStatsResult {
-    return providerStats(
-      {
-        config: () => this.#deps.config.current(),
-        keys: () => this.#deps.keys.list().keys,
-        health: this.health,
-        breaker: this.breaker,
-        usage: () => this.#usage,
-        env: this.#deps.env,
-        now: this.#deps.now,
-      },
-      input,
-    );
+    return providerStats({ ...this.#sources, env: this.#deps.env }, input);
   }
 
   validateKey(input: ValidateKeyInput, ctx: CallContext): Promise<KeyValidationResult> {

@@ -1,21 +1,13 @@
-import { providerConfigOf, type RoutingConfig } from '../../shared/config.js';
-import type { KeyRecord } from '../../shared/keys.js';
+import { providerConfigOf } from '../../shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import { ProviderStatsInputSchema, type ProviderStats, type ProviderStatsInput, type ProviderStatsResult } from '../../shared/provider-stats.js';
-import type { CircuitBreaker } from '../health/circuit-breaker.js';
-import type { HealthMonitor } from '../health/health-monitor.js';
 import { parseInput } from '../parse-input.js';
 import { baseUrlFor } from '../providers/endpoints.js';
-import type { RoutingUsage } from './routing-usage.js';
+import type { AvailabilityDeps } from './provider-availability.js';
 
-export interface ProviderStatsDeps {
-  config: () => RoutingConfig;
-  keys: () => KeyRecord[];
-  health: HealthMonitor;
-  breaker: CircuitBreaker;
-  usage: () => RoutingUsage;
+/** What availability reads, plus the environment (for base URLs). */
+export interface ProviderStatsDeps extends AvailabilityDeps {
   env: NodeJS.ProcessEnv;
-  now: () => Date;
 }
 
 /** The seed's get_provider_stats: configuration, key state, health, circuit and tracked usage per provider. */
