@@ -98,6 +98,17 @@ describe('keyway route / providers / recommend', () => {
     expect(table.stdout).toMatch(/openai\s+no/);
   });
 
+  it('shows latency p50 and p95 from tracked requests in the providers table', async () => {
+    const k = cli();
+    for (const latency of ['100', '200', '900']) expect((await k.run('track', 'google', '--input', '10', '--output', '10', '--latency', latency)).code).toBe(0);
+    const stats = json<{ providers: { provider: string; latency_p50_ms: number; latency_p95_ms: number }[] }>(await k.run('--json', 'providers'));
+    const google = stats.providers.find((p) => p.provider === 'google');
+    const table = await k.run('providers');
+    expect(table.stdout).toMatch(/SUCCESS\s+P50\s+P95\s+TODAY/);
+    expect(table.stdout).toMatch(new RegExp(`google .*${google?.latency_p50_ms} ms\\s+${google?.latency_p95_ms} ms`));
+    expect(google?.latency_p95_ms).toBeGreaterThan(google?.latency_p50_ms ?? Infinity);
+  });
+
   it.each([
     [['providers', 'set', 'openai', '--enabled', 'maybe'], 'expected true or false'],
     [['providers', 'set', 'azure', '--enabled', 'true'], 'azure'],

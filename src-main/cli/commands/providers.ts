@@ -44,7 +44,7 @@ export function registerProviderCommands(program: Command, io: CliIo): void {
 
 function formatStats(stats: ProviderStats[]): string {
   return table(
-    ['PROVIDER', 'ENABLED', 'KEY', 'HEALTH', 'CIRCUIT', 'REQUESTS', 'SUCCESS', 'P50', 'TODAY', 'MONTH', 'BASE URL'],
+    ['PROVIDER', 'ENABLED', 'KEY', 'HEALTH', 'CIRCUIT', 'REQUESTS', 'SUCCESS', 'P50', 'P95', 'TODAY', 'MONTH', 'BASE URL'],
     stats.map((s) => [
       s.provider,
       s.enabled ? 'yes' : 'no',
@@ -54,6 +54,7 @@ function formatStats(stats: ProviderStats[]): string {
       String(s.requests),
       s.success_rate === null ? '-' : `${Math.round(s.success_rate * 100)}%`,
       s.latency_p50_ms === null ? '-' : `${s.latency_p50_ms} ms`,
+      s.latency_p95_ms === null ? '-' : `${s.latency_p95_ms} ms`,
       `$${s.cost_today_usd.toFixed(2)}`,
       `$${s.cost_month_usd.toFixed(2)}`,
       s.base_url,
