@@ -53,7 +53,21 @@ export async function probe(request: ProbeRequest, isInvalidKey: (status: number
     const retry_after_s = Number.isFinite(retry) && retry > 0 ? retry : null;
     return { ...base, retry_after_s, outcome: 'rate_limited', detail: `HTTP 429: the key works but is rate limited${retry_after_s ? `; retry after ${retry_after_s} s` : ''}` };
   }
-  return { ...base, outcome: 'error', detail: `HTTP ${status}${status >= 500 ? ': the provider is having trouble; try again later' : ': unexpected answer'}` };
+  return { ...base, outcome: 'error', detail: `HTTP ${status}: ${errorAdvice(status, request.url)}` };
+}
+
+function errorAdvice(status: number, url: string): string {
+  if (status >= 500) return 'the provider is having trouble; try again later';
+  if (status === 404 || status === 405) return `nothing answers at ${pathOf(url)} there; check base_url`;
+  return 'unexpected answer';
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return 'that address';
+  }
 }
 
 function isTimeout(error: unknown): boolean {

@@ -91,6 +91,14 @@ describe('validateKey against the provider emulators', () => {
     expect(health?.latency_ms).not.toBeNull();
   });
 
+  it('a base_url with nothing at the validation path gives error (HTTP 404) saying to check base_url', async () => {
+    const { service, addKeys } = fixture();
+    await addKeys('openai');
+    await service.updateProviderConfig('openai', { base_url: `${emu.openai.baseUrl}/wrong-prefix` }, CTX);
+    const result = await service.validateKey('openai', undefined, {}, CTX);
+    expect(result).toMatchObject({ outcome: 'error', http_status: 404, detail: 'HTTP 404: nothing answers at /wrong-prefix/v1/models there; check base_url' });
+  });
+
   it('never follows a redirect with the key: the check fails saying to set base_url to the new address', async () => {
     const { service, addKeys } = fixture();
     await addKeys('openai');
