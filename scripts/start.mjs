@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -64,8 +64,8 @@ if (reason === null) {
   forwardSignals(spawn(electron, [root], { cwd: root, stdio: 'inherit' }));
 } else {
   if (!skipBuild && stale('dist/renderer/index.html', ['src-renderer', 'src-main/shared'])) build('build:renderer');
-  const { ensureDataDir, resolveDataDir } = await import(join(root, 'dist/core/data-dir.js'));
-  const { loadOrCreateToken } = await import(join(root, 'dist/http/auth.js'));
+  const { ensureDataDir, resolveDataDir } = await import(pathToFileURL(join(root, 'dist/core/data-dir.js')).href);
+  const { loadOrCreateToken } = await import(pathToFileURL(join(root, 'dist/http/auth.js')).href);
   const dataDir = ensureDataDir(resolveDataDir(undefined, process.env));
   const token = loadOrCreateToken(dataDir);
   const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {

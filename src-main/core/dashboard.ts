@@ -25,7 +25,9 @@ export function buildDashboard(service: KeywayService): DashboardSnapshot {
   alerts.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'budget_exceeded' ? -1 : 1));
   for (const p of stats) {
     if (p.enabled && p.health.status === 'down') {
-      alerts.push({ id: `provider_down:${p.provider}`, kind: 'provider_down', message: `${p.provider} is down${p.health.detail ? ` (${p.health.detail})` : ''}; requests fall back to other providers.`, view: 'providers' });
+      // local is on by default, so someone without Ollama sees this first: say how to silence it.
+      const remedy = p.provider === 'local' ? ' Start Ollama, or turn local off under Providers if you do not use it.' : '';
+      alerts.push({ id: `provider_down:${p.provider}`, kind: 'provider_down', message: `${p.provider} is down${p.health.detail ? ` (${p.health.detail})` : ''}; requests fall back to other providers.${remedy}`, view: 'providers' });
     }
   }
   for (const key of keys) {

@@ -1,4 +1,4 @@
-import { app, clipboard, dialog, nativeTheme, session, type Rectangle } from 'electron';
+import { app, clipboard, dialog, nativeTheme, session, shell, type Rectangle } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../core/dashboard.js';
@@ -7,8 +7,10 @@ import { mcpClientConfig } from '../core/mcp-client-config.js';
 import { KeywayService } from '../core/service.js';
 import type { TrayMenuAction } from '../core/tray-state.js';
 import { apiRoutes } from '../http/api-routes.js';
+import { loadOrCreateToken } from '../http/auth.js';
 import { staticUiRoutes, UI_CSP } from '../http/static-ui.js';
 import { DEFAULT_HTTP_PORT, startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
+import { readServerInfo } from '../server/server-info.js';
 import type { AppView } from '../shared/dashboard.js';
 import { setupIpc } from './ipc.js';
 import { notifyFor } from './notifications.js';
@@ -51,7 +53,7 @@ async function start(): Promise<void> {
     // One process owns a data dir: when `keyway serve` already runs on it, say so instead of sharing the files.
     if (isKeywayError(error) && error.code === 'service_running') {
       service.close();
-      dialog.showErrorBox('Keyway is already running', `${error.message}\n\nThe browser dashboard of the running service shows the same data.`);
+      await offerRunningDashboard(service.dataDir, error.message);
       app.exit(0);
       return;
     }
@@ -126,6 +128,21 @@ async function start(): Promise<void> {
     stopIpc();
     void server.close().finally(() => service.close());
   });
+}
+
+/** `keyway serve` already owns this data dir: offer its browser dashboard (the same UI and data) instead. */
+async function offerRunningDashboard(dataDir: string, reason: string): Promise<void> {
+  const info = readServerInfo(dataDir);
+  const choice = await dialog.showMessageBox({
+    type: 'info',
+    title: 'Keyway is already running',
+    message: 'Keyway is already running on this data directory',
+    detail: `${reason}\n\nIts browser dashboard shows the same data. To use the tray app instead, stop that service and start Keyway again.`,
+    buttons: info ? ['Open dashboard', 'Close'] : ['Close'],
+    defaultId: 0,
+    cancelId: info ? 1 : 0,
+  });
+  if (info && choice.response === 0) await shell.openExternal(`${info.http_origin}/ui/#token=${loadOrCreateToken(dataDir)}`);
 }
 
 function fail(error: unknown): void {

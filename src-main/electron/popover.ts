@@ -47,7 +47,12 @@ export function createPopover(options: { preloadPath: string; rendererDir: strin
   window.webContents.on('will-navigate', (event) => event.preventDefault());
   window.webContents.on('will-redirect', (event) => event.preventDefault());
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.on('blur', () => window.hide());
+  // Clicking the tray icon while the popover is open blurs it first; that click must not reopen it.
+  let hiddenOnBlurAt = 0;
+  window.on('blur', () => {
+    hiddenOnBlurAt = Date.now();
+    window.hide();
+  });
   window.on('moved', () => {
     const [x = 0, y = 0] = window.getPosition();
     options.uiState.set('window_position', { x, y });
@@ -80,6 +85,9 @@ export function createPopover(options: { preloadPath: string; rendererDir: strin
     window,
     rendererOrigin,
     show,
-    toggle: (anchor) => (window.isVisible() ? window.hide() : show(undefined, anchor)),
+    toggle: (anchor) => {
+      if (window.isVisible()) return window.hide();
+      if (Date.now() - hiddenOnBlurAt > 300) show(undefined, anchor);
+    },
   };
 }

@@ -58,6 +58,18 @@ describe('buildDashboard', () => {
     expect(over.month.level).toBe('ok');
   });
 
+  it('says how to silence a down local provider (on by default, so people without Ollama see it), and drops the alert once local is off', async () => {
+    const s = service();
+    await s.updateProviderConfig('local', { base_url: 'http://127.0.0.1:9' }, GUI); // nothing listens on the discard port
+    await s.checkLocalHealth();
+    const down = buildDashboard(s).alerts.filter((a) => a.kind === 'provider_down');
+    expect(down).toHaveLength(1);
+    expect(down[0]).toMatchObject({ id: 'provider_down:local', view: 'providers' });
+    expect(down[0]!.message).toMatch(/^local is down .*Start Ollama, or turn local off under Providers if you do not use it\.$/);
+    await s.updateProviderConfig('local', { enabled: false }, GUI);
+    expect(buildDashboard(s).alerts).toEqual([]);
+  });
+
   it('shows spend without limits when budgets are off', async () => {
     const s = service();
     await s.setBudget({ enabled: false }, GUI);
