@@ -4,6 +4,7 @@ import type { BudgetConfig } from '../../src-main/shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
 import { formatUsd } from '../../src-main/shared/format.js';
 import { useAction, useApi } from '../api/context.js';
+import { ProviderOptions } from '../components/ProviderOptions.js';
 
 /** Budget limits and app settings; the data directory is shown read-only. */
 export function Budget(): React.JSX.Element {
@@ -82,14 +83,8 @@ function BudgetForm({ budget, message, setMessage }: { budget: BudgetConfig; mes
         <label className="check full">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enforce budgets
         </label>
-        <div>
-          <label htmlFor="daily-limit">Daily limit (USD)</label>
-          <input id="daily-limit" type="number" min={0} step="any" value={daily} onChange={(e) => setDaily(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="monthly-limit">Monthly limit (USD)</label>
-          <input id="monthly-limit" type="number" min={0} step="any" value={monthly} onChange={(e) => setMonthly(e.target.value)} />
-        </div>
+        <UsdField id="daily-limit" label="Daily limit (USD)" value={daily} onChange={setDaily} />
+        <UsdField id="monthly-limit" label="Monthly limit (USD)" value={monthly} onChange={setMonthly} />
         <div>
           <label htmlFor="threshold">Alert at (% of a limit)</label>
           <input id="threshold" type="number" min={1} max={100} value={threshold} onChange={(e) => setThreshold(e.target.value)} />
@@ -120,21 +115,11 @@ function BudgetForm({ budget, message, setMessage }: { budget: BudgetConfig; mes
               setPMonthly(budget.per_provider?.[next]?.monthly_limit?.toString() ?? '');
             }}
           >
-            {PROVIDER_IDS.filter((p) => p !== 'local').map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <ProviderOptions providers={PROVIDER_IDS.filter((p) => p !== 'local')} />
           </select>
         </div>
-        <div>
-          <label htmlFor="pp-daily">Daily limit (USD)</label>
-          <input id="pp-daily" type="number" min={0} step="any" value={pDaily} onChange={(e) => setPDaily(e.target.value)} />
-        </div>
-        <div>
-          <label htmlFor="pp-monthly">Monthly limit (USD)</label>
-          <input id="pp-monthly" type="number" min={0} step="any" value={pMonthly} onChange={(e) => setPMonthly(e.target.value)} />
-        </div>
+        <UsdField id="pp-daily" label="Daily limit (USD)" value={pDaily} onChange={setPDaily} />
+        <UsdField id="pp-monthly" label="Monthly limit (USD)" value={pMonthly} onChange={setPMonthly} />
         <div className="row-actions full">
           <button type="submit">Save {provider} limits</button>
         </div>
@@ -193,5 +178,15 @@ function AppSettingsForm({ current }: { current: AppSettingsView }): React.JSX.E
       {status && !error && <p role="status" className="ok-text">{status}</p>}
       {error && <p role="alert" className="error">{error}</p>}
     </section>
+  );
+}
+
+/** A dollar amount field: a label and a non-negative number input. */
+function UsdField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (value: string) => void }): React.JSX.Element {
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="number" min={0} step="any" value={value} onChange={(e) => onChange(e.target.value)} />
+    </div>
   );
 }

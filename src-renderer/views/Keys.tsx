@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { judgeKeyFormat } from '../../src-main/shared/key-format.js';
 import { ENV_VAR_PATTERN, LABEL_PATTERN, type KeyRecord } from '../../src-main/shared/keys.js';
-import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
+import type { ProviderId } from '../../src-main/shared/providers.js';
+import { ProviderOptions } from '../components/ProviderOptions.js';
 import { useAction, useApi } from '../api/context.js';
 
 const VALIDATION_TEXT: Record<KeyRecord['validation'], string> = {
@@ -228,11 +229,7 @@ function AddKeyForm(): React.JSX.Element {
             <div>
               <label htmlFor="add-provider">Provider</label>
               <select id="add-provider" value={provider} onChange={(e) => setProvider(e.target.value as ProviderId)}>
-                {PROVIDER_IDS.map((p) => (
-                  <option key={p} value={p}>
-                    {p}
-                  </option>
-                ))}
+                <ProviderOptions />
               </select>
             </div>
             <div>

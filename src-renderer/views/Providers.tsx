@@ -5,6 +5,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.j
 import type { RoutingRecommendations } from '../../src-main/shared/routing.js';
 import { useAction, useApi } from '../api/context.js';
 import { HealthDot } from '../components/HealthDot.js';
+import { ProviderOptions } from '../components/ProviderOptions.js';
 
 /** Providers and routing: enable/disable, base URL, health and latency, routing table, fallback order, advice. */
 export function Providers(): React.JSX.Element {
@@ -134,14 +135,13 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
                 <th scope="row">{task}</th>
                 <td>
                   <select aria-label={`Provider for ${task}`} value={provider} onChange={(e) => save({ routing: { [task]: e.target.value as ProviderId } }, `${task} → ${e.target.value}`)}>
-                    {PROVIDER_IDS.map((p) => (
-                      <option key={p} value={p}>
-                        {p}
-                      </option>
-                    ))}
+                    <ProviderOptions />
                   </select>
                 </td>
-                <td>{now ? `${now.provider}${now.model ? ` (${now.model})` : ''}` : recs ? 'nothing available' : '…'}</td>
+                <td>
+                  {now ? now.provider : recs ? 'nothing available' : '…'}
+                  {now?.model && <span className="route-model">{now.model}</span>}
+                </td>
               </tr>
             );
           })}
