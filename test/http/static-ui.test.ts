@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/server.js';
-import { staticUiRoutes } from '../../src-main/http/static-ui.js';
+import { staticUiRoutes, UI_CSP } from '../../src-main/http/static-ui.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const servers: RunningHttpServer[] = [];
@@ -27,6 +27,14 @@ function builtUi(): string {
 }
 
 describe('/ui static files', () => {
+  it('has the same CSP in the page (Electron loads it from file://, where no header applies) as in the served header', () => {
+    const html = readFileSync(new URL('../../src-renderer/index.html', import.meta.url), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    const directives = (csp: string): string[] => csp.split(';').map((d) => d.trim()).filter(Boolean).sort();
+    // frame-ancestors is ignored in a meta tag; the header and the Electron window (no framing) cover it.
+    expect(directives(meta ?? '')).toEqual(directives(UI_CSP).filter((d) => !d.startsWith('frame-ancestors')));
+  });
+
   it('serves the page without a token, with a strict CSP and no framing', async () => {
     const origin = await serve(builtUi());
     const res = await fetch(`${origin}/ui/`);
