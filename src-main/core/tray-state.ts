@@ -13,8 +13,12 @@ export type MenuBarTheme = 'light' | 'dark';
 
 const LEVEL_RANK: Record<BudgetLevel, number> = { ok: 0, warning: 1, exceeded: 2 };
 
+const ALERT_LEVEL: Partial<Record<DashboardSnapshot['alerts'][number]['kind'], BudgetLevel>> = { budget_warning: 'warning', budget_exceeded: 'exceeded' };
+
 export function trayState(snapshot: DashboardSnapshot): TrayState {
-  const level = LEVEL_RANK[snapshot.month.level] > LEVEL_RANK[snapshot.today.level] ? snapshot.month.level : snapshot.today.level;
+  // The worst of the overall gauges and of every budget alert, so a per-provider limit colours the icon too.
+  const levels = [snapshot.today.level, snapshot.month.level, ...snapshot.alerts.map((a) => ALERT_LEVEL[a.kind] ?? 'ok')];
+  const level = levels.reduce((worst, l) => (LEVEL_RANK[l] > LEVEL_RANK[worst] ? l : worst), 'ok' as BudgetLevel);
   const providerDown = snapshot.providers.some((p) => p.enabled && p.health === 'down');
   return { level, marker: providerDown || snapshot.keys_invalid > 0 };
 }

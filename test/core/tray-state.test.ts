@@ -51,6 +51,15 @@ describe('trayState', () => {
   }
 
   it.each([
+    ['a per-provider daily limit is reached', 'budget_warning', 'warning'],
+    ['a per-provider monthly limit is exceeded', 'budget_exceeded', 'exceeded'],
+    ['a provider is down (not a budget matter)', 'provider_down', 'ok'],
+  ] as const)('colours the icon when %s while the overall gauges are ok', (_name, kind, level) => {
+    const alert: DashboardAlert = { id: `${kind}:x`, kind, message: 'm', view: 'budget' };
+    expect(trayState(snapshot({ alerts: [alert] })).level).toBe(level);
+  });
+
+  it.each([
     ['an enabled provider is down', { providers: withHealth('openai', 'down') }, true],
     ['a key is invalid', { keys_invalid: 1 }, true],
     ['a disabled provider is down', { providers: withHealth('openai', 'down', false) }, false],
