@@ -1,5 +1,5 @@
 import type { AppView, BudgetLevel, DashboardSnapshot, SpendGauge } from '../shared/dashboard.js';
-import { formatUsd as usd } from '../shared/format.js';
+import { formatUsdCents as usd } from '../shared/format.js';
 import type { ProviderId } from '../shared/providers.js';
 
 /** What the tray shows; a pure function of the dashboard so it is tested without Electron. */

@@ -1,5 +1,5 @@
 import type { DailyCost } from '../../src-main/shared/dashboard.js';
-import { formatUsd } from '../../src-main/shared/format.js';
+import { formatUsdCents as formatUsd } from '../../src-main/shared/format.js';
 import { PROVIDER_IDS } from '../../src-main/shared/providers.js';
 
 const WIDTH = 340;

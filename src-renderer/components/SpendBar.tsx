@@ -1,5 +1,5 @@
 import type { SpendGauge } from '../../src-main/shared/dashboard.js';
-import { formatUsd } from '../../src-main/shared/format.js';
+import { formatUsdCents as formatUsd } from '../../src-main/shared/format.js';
 
 /** Spend against a limit; amber from the alert threshold, red once exceeded. */
 export function SpendBar({ label, gauge, threshold }: { label: string; gauge: SpendGauge; threshold: number }): React.JSX.Element {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppSettingsPatch, AppSettingsView } from '../../src-main/shared/app-settings.js';
 import type { BudgetConfig } from '../../src-main/shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
-import { formatUsd } from '../../src-main/shared/format.js';
+import { formatUsdCents as formatUsd } from '../../src-main/shared/format.js';
 import { useAction, useApi } from '../api/context.js';
 import { ProviderOptions } from '../components/ProviderOptions.js';
 

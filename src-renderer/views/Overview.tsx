@@ -2,7 +2,7 @@ import { useApi, useClient } from '../api/context.js';
 import { CostChart } from '../components/CostChart.js';
 import { HealthDot } from '../components/HealthDot.js';
 import { SpendBar } from '../components/SpendBar.js';
-import { formatUsd } from '../../src-main/shared/format.js';
+import { formatUsdCents as formatUsd } from '../../src-main/shared/format.js';
 
 /** The popover: alerts first, then spend against limits, the 30-day chart, top models, provider health. */
 export function Overview(): React.JSX.Element {

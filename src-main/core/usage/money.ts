@@ -27,10 +27,4 @@ export function tokenCostMicros(parts: ReadonlyArray<readonly [tokens: number, m
   return Number(big / million + ((big % million) * 2n >= million ? 1n : 0n));
 }
 
-/** Dollars for people: at least two decimals, more when the amount is below a cent. */
-export function formatUsd(usd: number | null): string {
-  if (usd === null) return 'unpriced';
-  const abs = Math.abs(usd);
-  const digits = abs === 0 || abs >= 1 ? 2 : abs >= 0.01 ? 4 : 6;
-  return `$${usd.toFixed(digits).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
-}
+export { formatUsd } from '../../shared/format.js';
