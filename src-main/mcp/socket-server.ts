@@ -2,6 +2,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { McpDeps } from './deps.js';
 import { createMcpServer } from './server.js';
@@ -30,7 +31,7 @@ export async function listenMcpSocket(
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    const transport = new StdioServerTransport(socket, socket);
+    const transport = new SocketServerTransport(socket);
     const connection = createMcpServer({ ...deps, transport: 'socket' });
     extend?.(connection.server);
     socket.on('error', () => socket.destroy());
@@ -65,6 +66,24 @@ export async function listenMcpSocket(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The SDK's stdio transport over a socket, except that an answer for a client that has gone is
+ * dropped: the stdio transport would wait for a 'drain' that never comes, once per answer.
+ */
+class SocketServerTransport extends StdioServerTransport {
+  readonly #socket: Socket;
+
+  constructor(socket: Socket) {
+    super(socket, socket);
+    this.#socket = socket;
+  }
+
+  override send(message: JSONRPCMessage): Promise<void> {
+    if (this.#socket.destroyed || !this.#socket.writable) return Promise.resolve();
+    return super.send(message);
+  }
 }
 
 function removeStale(path: string): void {

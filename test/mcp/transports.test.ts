@@ -144,6 +144,25 @@ describe('the MCP socket', () => {
     expect((await ok<ListKeysResult>(client, 'list_api_keys')).keys).toEqual([]);
   });
 
+  it('drops the answers owed to a client that vanished, without piling up listeners, and keeps serving', async () => {
+    const server = await track(await startTestServer());
+    const { connect } = await import('node:net');
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const lines: object[] = [{ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'gone', version: '1' } } }];
+    for (let id = 1; id <= 30; id++) lines.push({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'track_request', arguments: { provider: 'openai', input_tokens: 1, output_tokens: 1 } } });
+    await new Promise<void>((resolve) => {
+      const raw = connect(server.running.info.socket, () => raw.write(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, () => raw.destroy()));
+      raw.on('close', () => resolve());
+    });
+    const client = await track(await socketClient(server.running.info.socket));
+    await ok(client, 'list_api_keys');
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('refuses a data dir whose socket path is too long for the OS, naming the fix', async () => {
     const service = openTestService(join(tempDir(), 'd'.repeat(100)));
     await expect(startTestServer(service)).rejects.toThrow(/shorter --data-dir/);
