@@ -1,6 +1,7 @@
 import type { BudgetStatus } from '../../shared/budget.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type { ProviderActivityView, RoutingUsage } from './routing-usage.js';
+import { formatUsd } from '../../shared/format.js';
 
 /** The parts of the usage ledger, price catalog and budget manager the router reads. */
 export interface LedgerSources {
@@ -22,10 +23,10 @@ export function ledgerUsage(sources: LedgerSources): RoutingUsage {
         if (period.provider !== null && period.provider !== provider) continue;
         const scope = `${period.provider ? `${period.provider} ` : ''}${period.period}`;
         if (period.status === 'exceeded') {
-          return `${scope} budget is used up ($${period.spent_usd.toFixed(2)} of $${period.limit_usd.toFixed(2)}); it resets at ${period.resets_at}`;
+          return `${scope} budget is used up (${formatUsd(period.spent_usd)} of ${formatUsd(period.limit_usd)}); it resets at ${period.resets_at}`;
         }
         if (estimated !== null && estimated > period.remaining_usd) {
-          return `this request (~$${estimated.toFixed(4)}) would exceed the ${scope} budget ($${period.remaining_usd.toFixed(2)} left)`;
+          return `this request (~${formatUsd(estimated)}) would exceed the ${scope} budget (${formatUsd(period.remaining_usd)} left)`;
         }
       }
       return null;

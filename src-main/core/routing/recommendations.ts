@@ -14,6 +14,7 @@ import { meetsQuality, modelQuality } from './model-quality.js';
 import type { ProviderAvailability } from './provider-availability.js';
 import { candidateChain } from './router.js';
 import type { RoutingUsage } from './routing-usage.js';
+import { formatUsd } from '../../shared/format.js';
 
 export interface RecommendationDeps {
   config: () => RoutingConfig;
@@ -55,7 +56,13 @@ export function routingRecommendations(deps: RecommendationDeps, input: RoutingR
       });
     }
     if (!current) {
-      advice.push({ kind: 'provider_unavailable', provider: null, key_id: null, message: `${task.task_type}: no provider can take it now; see keyway providers.` });
+      const reasons = task.alternatives.map((a) => `${a.provider}: ${a.skip_reason ?? 'unavailable'}`).join(', ');
+      advice.push({
+        kind: 'provider_unavailable',
+        provider: null,
+        key_id: null,
+        message: `${task.task_type}: no provider can take it now (${reasons}). Add a key, enable a provider or wait for the budget or rate limit to reset.`,
+      });
     }
   }
 
@@ -104,7 +111,7 @@ export function routingRecommendations(deps: RecommendationDeps, input: RoutingR
         kind: 'budget_pressure',
         provider: null,
         key_id: null,
-        message: `${pressure.scope} budget is ${Math.round(fraction * 100)}% used ($${pressure.used_usd.toFixed(2)} of $${pressure.limit_usd.toFixed(2)}); route more work to cheaper providers or raise the limit.`,
+        message: `${pressure.scope} budget is ${Math.round(fraction * 100)}% used (${formatUsd(pressure.used_usd)} of ${formatUsd(pressure.limit_usd)}); route more work to cheaper providers or raise the limit.`,
       });
     }
   }

@@ -16,6 +16,7 @@ import type { HealthMonitor } from '../health/health-monitor.js';
 import { parseInput } from '../parse-input.js';
 import { meetsQuality, modelQuality } from './model-quality.js';
 import type { ProviderAvailability } from './provider-availability.js';
+import { formatUsd } from '../../shared/format.js';
 
 export interface RouterDeps {
   config: () => RoutingConfig;
@@ -117,7 +118,7 @@ export class Router {
         ? `local (Ollama) is up with ${best.model ?? 'a model'} installed and costs nothing`
         : best.estimated_cost_usd === null
           ? `${best.provider} is the only available provider${rated} (no price known for ${best.model ?? 'its model'})`
-          : `${best.provider} is the cheapest available provider${rated} at $${best.estimated_cost_usd.toFixed(6)} for ${tokens.input} input + ${tokens.output} output tokens`;
+          : `${best.provider} is the cheapest available provider${rated} at ${formatUsd(best.estimated_cost_usd)} for ${tokens.input} input + ${tokens.output} output tokens`;
     return { provider: best.provider, model: best.model, estimated_cost_usd: best.estimated_cost_usd, reason, min_quality: min ?? null, ranking };
   }
 }
