@@ -79,6 +79,8 @@ describe.each<Transport>(['socket', 'http', 'stdio bridge', 'stdio in-process'])
     expect((await run('route_request', { task_type: 'code_generation' })).provider).toBe('anthropic');
     const analysis = await run('route_request', { task_type: 'analysis', preferred_provider: 'openai', enable_fallback: true });
     expect(analysis.provider).toBe('openai');
+    const priced = await run('route_request', { task_type: 'code_generation', estimated_input_tokens: 5000, estimated_output_tokens: 2000 });
+    expect(priced.estimated_cost_usd).toBeCloseTo(0.045, 9);
 
     // 4. Track usage and read it back.
     const tracked = await run('track_request', { provider: 'anthropic', input_tokens: 1000, output_tokens: 500, model: 'claude-3-5-sonnet-20241022', success: true });
@@ -96,6 +98,7 @@ describe.each<Transport>(['socket', 'http', 'stdio bridge', 'stdio in-process'])
     expect((await run('get_routing_recommendations', { task_type: 'code_review' })).tasks).toHaveLength(1);
     expect((await run('get_provider_stats', { provider: 'anthropic' })).providers[0]).toMatchObject({ provider: 'anthropic', has_key: true });
     expect((await run('get_best_provider_for_cost', { input_tokens: 1000, output_tokens: 1000 })).ranking.length).toBe(4);
+    expect((await run('get_best_provider_for_cost', { input_tokens: 1000, output_tokens: 1000, min_quality: 'premium' })).min_quality).toBe('premium');
     expect((await run('update_provider_config', { provider: 'google', enabled: false })).config.enabled).toBe(false);
     const usageDoc = JSON.parse(((await client.readResource({ uri: 'api://usage' })).contents[0] as { text: string }).text);
     expect(usageDoc.last_30_days.totals.requests).toBe(1);

@@ -25,7 +25,7 @@ const TABLE: Array<[string, string[], 'read' | 'destructive' | 'write']> = [
   ['list_api_keys', ['provider?'], 'read'],
   ['validate_key', ['provider', 'label?', 'offline?'], 'write'],
   ['validate_all_keys', ['offline?'], 'write'],
-  ['route_request', ['task_type', 'preferred_provider?', 'enable_fallback?'], 'read'],
+  ['route_request', ['task_type', 'preferred_provider?', 'enable_fallback?', 'estimated_input_tokens?', 'estimated_output_tokens?'], 'read'],
   ['get_routing_recommendations', ['task_type?'], 'read'],
   ['get_provider_stats', ['provider?'], 'read'],
   ['get_usage', ['provider?', 'days?'], 'read'],
@@ -33,7 +33,7 @@ const TABLE: Array<[string, string[], 'read' | 'destructive' | 'write']> = [
   ['check_budget', [], 'read'],
   ['track_request', ['provider', 'input_tokens', 'output_tokens', 'model?', 'success?', 'latency_ms?'], 'write'],
   ['update_provider_config', ['provider', 'enabled?', 'models?', 'rate_limit?', 'base_url?'], 'write'],
-  ['get_best_provider_for_cost', ['input_tokens', 'output_tokens', 'task_type?'], 'read'],
+  ['get_best_provider_for_cost', ['input_tokens', 'output_tokens', 'task_type?', 'min_quality?'], 'read'],
 ];
 
 describe('the tool catalog', () => {

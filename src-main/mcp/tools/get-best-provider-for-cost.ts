@@ -18,6 +18,7 @@ export function registerGetBestProviderForCostTool(server: McpServer, deps: McpD
         input_tokens: shape.input_tokens.describe('Input (prompt) tokens.'),
         output_tokens: shape.output_tokens.describe('Expected output tokens.'),
         task_type: shape.task_type.describe(TASK_TYPE_HELP),
+        min_quality: shape.min_quality.describe('Lowest model tier to accept: basic, standard or premium. Providers below it are ranked after those that meet it.'),
       },
       outputSchema: BestForCostOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },

@@ -18,6 +18,8 @@ export function registerRouteRequestTool(server: McpServer, deps: McpDeps): void
         task_type: shape.task_type.describe(TASK_TYPE_HELP),
         preferred_provider: shape.preferred_provider.describe('Try this provider first.'),
         enable_fallback: shape.enable_fallback.describe('Fall back to other providers when the first choice is unusable. Default true.'),
+        estimated_input_tokens: shape.estimated_input_tokens.describe('Expected input tokens, to price the choice and check it against the budget.'),
+        estimated_output_tokens: shape.estimated_output_tokens.describe('Expected output tokens, to price the choice and check it against the budget.'),
       },
       outputSchema: RouteOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
