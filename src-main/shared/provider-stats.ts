@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ValidationState } from './keys.js';
+import type { ProviderActivity } from './usage.js';
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 
 export type HealthStatus = 'up' | 'degraded' | 'down' | 'unknown';
@@ -35,7 +36,8 @@ export interface ProviderKeySummary {
   last_validated_at: string | null;
 }
 
-export interface ProviderStats {
+/** A provider's configuration, keys, health and circuit, plus its recent activity from the usage ledger. */
+export interface ProviderStats extends Omit<ProviderActivity, 'avg_input_tokens' | 'avg_output_tokens'> {
   provider: ProviderId;
   enabled: boolean;
   models: string[];
@@ -47,16 +49,7 @@ export interface ProviderStats {
   key_validation: ValidationState | null;
   health: ProviderHealth;
   circuit: CircuitInfo;
-  requests: number;
   requests_last_minute: number;
-  successes: number;
-  failures: number;
-  success_rate: number | null;
-  latency_p50_ms: number | null;
-  latency_p95_ms: number | null;
-  cost_today_usd: number;
-  cost_month_usd: number;
-  last_used_at: string | null;
 }
 
 export const ProviderStatsInputSchema = z.strictObject({

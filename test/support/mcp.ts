@@ -2,14 +2,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { KeywayService } from '../../src-main/core/service.js';
+import type { KeywayService } from '../../src-main/core/service.js';
 import { SocketClientTransport } from '../../src-main/mcp/socket-client-transport.js';
 import { startKeywayServer, type RunningKeywayServer } from '../../src-main/server/keyway-server.js';
 import { afterEach, beforeEach } from 'vitest';
 import { KEYWAY_BIN } from './cli.js';
+import { openTestService as openService, TEST_SECRET_KEY } from './service.js';
 import { tempDir } from './temp-dir.js';
 
-export const TEST_SECRET_KEY = 'test-secret-key-not-a-real-one-0123456789';
+export { TEST_SECRET_KEY };
 
 /** Environment for a file-store service in a temp data dir (never the real keychain). */
 export function fileStoreEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Record<string, string> {
@@ -20,8 +21,9 @@ export function fileStoreEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Re
   return { ...env, KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: TEST_SECRET_KEY, ...(extra as Record<string, string>) };
 }
 
+/** A file-store service over `dataDir` (the MCP tests share the dir with child processes). */
 export function openTestService(dataDir = tempDir(), env: NodeJS.ProcessEnv = {}): KeywayService {
-  return KeywayService.open({ dataDir, store: 'file', env: { SECRET_KEY: TEST_SECRET_KEY, ...env }, cwd: dataDir });
+  return openService({ dataDir, cwd: dataDir, env });
 }
 
 export interface TestServer {
