@@ -2,6 +2,7 @@ import { app, clipboard, dialog, nativeTheme, session, shell, type Rectangle } f
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../core/dashboard.js';
+import { resolveDataDir } from '../core/data-dir.js';
 import { isKeywayError } from '../core/errors.js';
 import { mcpClientConfig } from '../core/mcp-client-config.js';
 import { KeywayService } from '../core/service.js';
@@ -10,7 +11,7 @@ import { apiRoutes } from '../http/api-routes.js';
 import { loadOrCreateToken } from '../http/auth.js';
 import { staticUiRoutes, UI_CSP } from '../http/static-ui.js';
 import { DEFAULT_HTTP_PORT, startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
-import { readServerInfo } from '../server/server-info.js';
+import { findRunningServer, readServerInfo } from '../server/server-info.js';
 import type { AppView } from '../shared/dashboard.js';
 import { setupIpc } from './ipc.js';
 import { notifyFor } from './notifications.js';
@@ -42,7 +43,15 @@ async function start(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [UI_CSP] } }),
   );
 
-  const service = KeywayService.open();
+  // One process owns a data dir: look for a running `keyway serve` before opening (and so touching) its files.
+  const dataDir = resolveDataDir(undefined);
+  const running = await findRunningServer(dataDir);
+  if (running) {
+    await offerRunningDashboard(dataDir, `Keyway is already serving ${dataDir} (pid ${running.pid}, ${running.mcp_url}).`);
+    app.exit(0);
+    return;
+  }
+  const service = KeywayService.open({ dataDir });
   const uiState = openUiState();
   const serve = (port: number): Promise<RunningKeywayServer> =>
     startKeywayServer({ service, port, publicRoutes: staticUiRoutes(join(here, '../renderer')), protectedRoutes: apiRoutes(service) });
@@ -50,7 +59,7 @@ async function start(): Promise<void> {
   try {
     server = await serve(Number(process.env.KEYWAY_PORT ?? DEFAULT_HTTP_PORT));
   } catch (error) {
-    // One process owns a data dir: when `keyway serve` already runs on it, say so instead of sharing the files.
+    // A `keyway serve` that started in the meantime: say so instead of sharing the files.
     if (isKeywayError(error) && error.code === 'service_running') {
       service.close();
       await offerRunningDashboard(service.dataDir, error.message);
