@@ -1,5 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
@@ -12,17 +11,17 @@ import {
   type UsageTotals,
 } from '../../shared/usage.js';
 import { KeywayError } from '../errors.js';
-import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { parseInput } from '../parse-input.js';
 import type { PriceCatalog } from '../providers/catalog.js';
-import { LEDGER_MIGRATIONS, LEDGER_SCHEMA, PROVIDER_BY_CODE, PROVIDER_CODES, SCHEMA_VERSION } from './ledger-schema.js';
+import { openLedgerDatabase, ledgerStorageError } from './ledger-database.js';
+import { PROVIDER_BY_CODE, PROVIDER_CODES } from './ledger-schema.js';
 import { LocalCalendar, dayKeyToString } from './local-calendar.js';
 import { microsToUsd } from './money.js';
+import { addRow, emptyTotals, finishTotals, getOr, percentile, type DailyRow } from './usage-totals.js';
 
 export const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 24 * 3600 * 1000;
 const LATENCY_SAMPLE = 200;
-const BUSY_TIMEOUT_MS = 10_000;
 const EXPORT_PAGE = 5000;
 
 export interface UsageLedgerOptions {
@@ -64,20 +63,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-interface DailyRow {
-  day: number;
-  provider: number;
-  model: string;
-  requests: number;
-  successes: number;
-  input: number;
-  output: number;
-  cached: number;
-  cache_write: number;
-  cost: number;
-  unpriced: number;
-}
-
 /**
  * The append-only usage ledger in SQLite (WAL, synchronous=FULL). Calls to `track` made in the
  * same tick share one transaction (group commit); each promise resolves only after that COMMIT,
@@ -108,7 +93,7 @@ export class UsageLedger {
     this.calendar = options.calendar ?? new LocalCalendar();
     this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.#afterCommit = options.afterCommit;
-    this.db = openDatabase(this.path);
+    this.db = openLedgerDatabase(this.path);
     const db = this.db;
     this.#sql = {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
@@ -204,10 +189,10 @@ export class UsageLedger {
       from_day: dayKeyToString(fromDay),
       to_day: dayKeyToString(toDay),
       time_zone: this.calendar.timeZone,
-      totals: finish(totals),
-      by_provider: [...byProvider.values()].sort((a, b) => providerOrder(a.provider) - providerOrder(b.provider)).map(finish),
-      by_model: [...byModel.values()].sort((a, b) => b.cost_usd - a.cost_usd || b.requests - a.requests || a.model.localeCompare(b.model)).map(finish),
-      daily: [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => finish(v)),
+      totals: finishTotals(totals),
+      by_provider: [...byProvider.values()].sort((a, b) => providerOrder(a.provider) - providerOrder(b.provider)).map((t) => finishTotals(t)),
+      by_model: [...byModel.values()].sort((a, b) => b.cost_usd - a.cost_usd || b.requests - a.requests || a.model.localeCompare(b.model)).map((t) => finishTotals(t)),
+      daily: [...byDay.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => finishTotals(v)),
     };
   }
 
@@ -392,7 +377,7 @@ export class UsageLedger {
       ids = this.#commitBatch(batch);
     } catch (error) {
       this.#freshNames.clear();
-      const failure = storageError(error, this.path);
+      const failure = ledgerStorageError(error, this.path);
       for (const p of batch) p.reject(failure);
       return;
     }
@@ -479,89 +464,3 @@ export class UsageLedger {
 }
 
 const noop = (): void => undefined;
-
-function openDatabase(path: string): Database.Database {
-  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
-  let db: Database.Database;
-  try {
-    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new KeywayError('data_dir_unusable', `${path} was written by a newer Keyway (schema ${version}); update Keyway to read it.`);
-    }
-    if (version < SCHEMA_VERSION) {
-      db.transaction(() => {
-        // Read again under the write lock: another process may have just created or migrated it.
-        const current = db.pragma('user_version', { simple: true }) as number;
-        if (current === 0) db.exec(LEDGER_SCHEMA);
-        else for (let v = current; v < SCHEMA_VERSION; v++) db.exec(LEDGER_MIGRATIONS[v] ?? '');
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      }).immediate();
-    }
-  } catch (error) {
-    if (error instanceof KeywayError) throw error;
-    throw new KeywayError('data_dir_unusable', `The usage ledger ${path} cannot be opened (${describe(error)}). Check the file and its permissions.`, { cause: error });
-  }
-  if (process.platform !== 'win32') {
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-      try {
-        chmodSync(file, PRIVATE_FILE_MODE);
-      } catch {
-        // -wal and -shm come and go with connections; SQLite gives them the database file's mode.
-      }
-    }
-  }
-  return db;
-}
-
-function storageError(error: unknown, path: string): KeywayError {
-  if (error instanceof KeywayError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (code === 'SQLITE_BUSY') {
-    return new KeywayError('internal', `The usage ledger ${path} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s; nothing was recorded. Try again.`, { cause: error });
-  }
-  return new KeywayError('internal', `Writing the usage ledger ${path} failed (${describe(error)}); nothing was recorded.`, { cause: error });
-}
-
-function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'unknown error';
-}
-
-function emptyTotals(): UsageTotals {
-  return { requests: 0, successes: 0, failures: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cache_write_tokens: 0, cost_usd: 0, unpriced_requests: 0 };
-}
-
-/** Accumulates in micro-dollars (cost_usd holds micros until `finish`). */
-function addRow(t: UsageTotals, row: DailyRow): void {
-  t.requests += row.requests;
-  t.successes += row.successes;
-  t.failures += row.requests - row.successes;
-  t.input_tokens += row.input;
-  t.output_tokens += row.output;
-  t.cached_input_tokens += row.cached;
-  t.cache_write_tokens += row.cache_write;
-  t.cost_usd += row.cost;
-  t.unpriced_requests += row.unpriced;
-}
-
-function finish<T extends UsageTotals>(t: T): T {
-  return { ...t, cost_usd: microsToUsd(t.cost_usd) };
-}
-
-function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
-}
-
-function percentile(sorted: number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
-}
