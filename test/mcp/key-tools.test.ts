@@ -73,7 +73,7 @@ describe('key tool error paths', () => {
   });
 
   it.each([
-    ['add_api_key', { provider: 'anthropic', env_var: 'KEYWAY_TEST_UNSET_VAR' }, /KEYWAY_TEST_UNSET_VAR is not set/],
+    ['add_api_key', { provider: 'anthropic', env_var: 'UNSET_TEST_VAR_FOR_KEYWAY' }, /UNSET_TEST_VAR_FOR_KEYWAY is not set/],
     ['add_api_key', { provider: 'anthropic' }, /exactly one of api_key or env_var/],
     ['add_api_key', { provider: 'anthropic', api_key: 'sk-ant-test-CANARYaaaaaaaaaaaaaaaa', env_var: 'X' }, /exactly one of api_key or env_var/],
     ['add_api_key', { provider: 'mistral', api_key: 'x' }, /provider/],

@@ -8,6 +8,11 @@ import { KeywayError, isErrnoException } from '../errors.js';
  * (an MCP client's, when it passed one), then the service's own, then a `.env` file in `cwd`.
  */
 export function readEnvSecret(name: string, sources: { callerEnv?: NodeJS.ProcessEnv; env: NodeJS.ProcessEnv; cwd: string }): string {
+  // Keyway's own secrets are never an API key: storing one would expose its masked tail and
+  // fingerprint, and let a client send it wherever that provider's base URL points.
+  if (name === 'SECRET_KEY' || name.startsWith('KEYWAY_')) {
+    throw new KeywayError('invalid_input', `${name} is one of Keyway's own settings, not a provider API key. Name the variable that holds the key, such as ANTHROPIC_API_KEY.`);
+  }
   const direct = sources.callerEnv?.[name] ?? sources.env[name];
   if (direct !== undefined && direct !== '') return direct;
   const fromFile = readDotEnv(sources.cwd)[name];

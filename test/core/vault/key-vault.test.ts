@@ -57,6 +57,15 @@ describe('KeyVault through KeywayService', () => {
     expect(service.keys.find('anthropic', 'file')?.source).toBe('env:FROM_FILE');
   });
 
+  it.each(['SECRET_KEY', 'KEYWAY_DATA_DIR'])('refuses to store Keyway\'s own setting %s as a key', async (name) => {
+    const service = openTestService({ env: { KEYWAY_DATA_DIR: '/tmp/CANARYdir' } });
+    await expect(service.addKey({ provider: 'local', env_var: name }, { actor: 'mcp:test' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('not a provider API key'),
+    });
+    expect(service.listKeys().keys).toEqual([]);
+  });
+
   it('names a missing env var and stores nothing', async () => {
     const service = openTestService();
     await expect(service.addKey({ provider: 'openai', env_var: 'NOPE_NOT_SET' }, CLI)).rejects.toMatchObject({
