@@ -7,6 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './test/support/summary-line-reporter.ts'],
     coverage: {
       provider: 'v8',
       include: ['src-main/core/**/*.ts'],
