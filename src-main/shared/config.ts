@@ -11,6 +11,8 @@ const money = z.number({ error: 'expected a number of US dollars' }).finite().mi
  */
 const baseUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).refine(
   (value) => {
+    // Zod runs this even after the URL check failed; that failure is already reported.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
   },
