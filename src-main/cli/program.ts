@@ -26,7 +26,7 @@ export function buildProgram(io: CliIo): Command {
     .description('AI-provider API keys in your OS keychain, with routing, usage, budgets and a local MCP server.')
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--data-dir <dir>', 'data directory (default: KEYWAY_DATA_DIR or the platform app-data folder)')
-    .addOption(new Option('--store <store>', 'secret store (default: KEYWAY_SECRET_STORE, else the OS keychain)').choices(['keychain', 'file']))
+    .addOption(new Option('--store <store>', 'secret store (default: KEYWAY_SECRET_STORE, else the one this data dir uses, else the OS keychain when it answers, else the encrypted file when SECRET_KEY is set)').choices(['keychain', 'file']))
     .option('--json', 'print results as JSON')
     .option('--config <path>', 'routing_config.json to use in place (default: KEYWAY_CONFIG, else the one in the data dir)')
     .exitOverride()

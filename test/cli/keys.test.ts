@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canaryCore, canaryKey } from '../support/canary.js';
-import { runKeyway, type CliRun } from '../support/cli.js';
+import { KEYWAY_BIN, runKeyway, type CliRun } from '../support/cli.js';
 import { keychainAvailable, removeKeychainService, testKeychainService } from '../support/keychain.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -211,6 +212,20 @@ afterAll(async () => {
 });
 
 describe.runIf(keychain)('keyway keys with the OS keychain', () => {
+  it('explains a locked keyring instead of failing with an internal error', async () => {
+    // The login keyring is created with one password, then a new session "unlocks" it with another.
+    const home = tempDir();
+    const session = (password: string, command: string) =>
+      spawnSync('dbus-run-session', ['--', 'sh', '-c', `echo -n ${password} | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; ${command}`], {
+        env: { ...process.env, HOME: home, KEYWAY_DATA_DIR: tempDir(), KEYWAY_KEYCHAIN_SERVICE: testKeychainService(), KEY: canaryKey('openai') },
+        encoding: 'utf8',
+      });
+    session('right-password', 'true');
+    const run = session('wrong-password', `"${process.execPath}" "${KEYWAY_BIN}" keys add openai --from-env KEY`);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/keyway: The OS keychain refused the request \(.*locked.*\)\. Unlock your keyring/);
+  });
+
   it('walks the README: add from an env var, list masked, rotate, verify the audit log', async () => {
     const service = testKeychainService();
     services.push(service);

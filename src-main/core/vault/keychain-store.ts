@@ -39,20 +39,33 @@ export class KeychainStore implements SecretStore {
     return new KeychainStore(keytar, service);
   }
 
-  async get(account: string): Promise<string | undefined> {
-    return (await this.#keytar.getPassword(this.#service, account)) ?? undefined;
+  get(account: string): Promise<string | undefined> {
+    return refusedAsError(async () => (await this.#keytar.getPassword(this.#service, account)) ?? undefined);
   }
 
-  async set(account: string, secret: string): Promise<void> {
-    await this.#keytar.setPassword(this.#service, account, secret);
+  set(account: string, secret: string): Promise<void> {
+    return refusedAsError(() => this.#keytar.setPassword(this.#service, account, secret));
   }
 
-  async delete(account: string): Promise<boolean> {
-    return this.#keytar.deletePassword(this.#service, account);
+  delete(account: string): Promise<boolean> {
+    return refusedAsError(() => this.#keytar.deletePassword(this.#service, account));
   }
 
-  async accounts(): Promise<string[]> {
-    return (await this.#keytar.findCredentials(this.#service)).map((c) => c.account);
+  accounts(): Promise<string[]> {
+    return refusedAsError(async () => (await this.#keytar.findCredentials(this.#service)).map((c) => c.account));
+  }
+}
+
+/** A keychain that answers but refuses (locked collection, denied access) is explained, not an internal error. */
+async function refusedAsError<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? 'refused') : 'refused';
+    throw new KeywayError(
+      'secret_store_unavailable',
+      `The OS keychain refused the request (${reason}). Unlock your keyring (log in again, or unlock it in your keyring manager) and retry, or use the encrypted file with --store file and SECRET_KEY.`,
+    );
   }
 }
 
