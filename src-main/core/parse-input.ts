@@ -14,7 +14,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
           issue.code === 'invalid_key'
           ? `invalid name: ${issue.issues.map((inner) => inner.message).join('; ')}`
           : issue.message;
-    return `${where}: ${message}`;
+    // Messages that already name their field ("input_tokens must be ...") need no prefix.
+    return message.startsWith(`${String(issue.path.at(-1))} `) ? message : `${where}: ${message}`;
   });
   throw new KeywayError('invalid_input', `Invalid input. ${problems.join('; ')}.`);
 }

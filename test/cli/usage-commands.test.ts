@@ -100,7 +100,7 @@ describe('keyway track / usage / estimate / budget', () => {
   });
 
   it.each([
-    ['a threshold given as a percentage', ['--threshold', '80'], /alert_threshold: alert_threshold must be at most 1/],
+    ['a threshold given as a percentage', ['--threshold', '80'], /Invalid input. alert_threshold must be at most 1/],
     ['a limit for local (Ollama), which never counts', ['--provider', 'local', '--daily', '1'], /local \(Ollama\) usage is free and never counts against money budgets/],
   ])('refuses a budget with %s, naming the problem, and leaves the config alone', async (_name, args, message) => {
     const dir = tempDir();
