@@ -44,6 +44,9 @@ describe('keyway keys (file store)', () => {
     expect(verify.stdout).toBe('Audit log intact: 3 entries verified.\n');
     const audit = JSON.parse(expectOk(await cli.run(['audit', '--json'])).stdout) as { entries: { action: string; actor: string }[] };
     expect(audit.entries.map((e) => `${e.actor} ${e.action}`)).toEqual(['cli key.add', 'cli key.rotate', 'cli key.remove']);
+
+    expectOk(await cli.run(['keys', 'export', '--to', join(tempDir(), 'b.kwb'), '--passphrase-env', 'PASS'], undefined, { PASS: 'backup-passphrase' }));
+    expect(expectOk(await cli.run(['audit', '--limit', '1'])).stdout).toMatch(/^4 .* cli +key\.export +ok +0 keys$/m);
   });
 
   it('exits 1 naming the first broken line when the audit log was edited', async () => {

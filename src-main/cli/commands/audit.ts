@@ -28,8 +28,17 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
 
 function formatEntries(entries: AuditEntry[]): string {
   return table(
-    ['#', 'TIME', 'ACTOR', 'ACTION', 'KEY', 'FINGERPRINT', 'OUTCOME'],
-    entries.map((e) => [String(e.seq), e.time, e.actor, e.action, e.key_id ?? e.provider ?? '', e.fingerprint ?? '', e.outcome === 'ok' ? 'ok' : `error ${e.error_code ?? ''}`]),
+    ['#', 'TIME', 'ACTOR', 'ACTION', 'KEY', 'FINGERPRINT', 'OUTCOME', 'DETAIL'],
+    entries.map((e) => [
+      String(e.seq),
+      e.time,
+      e.actor,
+      e.action,
+      e.key_id ?? e.provider ?? '',
+      e.fingerprint ?? '',
+      e.outcome === 'ok' ? 'ok' : `error ${e.error_code ?? ''}`,
+      e.detail ?? '',
+    ]),
   );
 }
 
