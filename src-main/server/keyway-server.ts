@@ -85,7 +85,6 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
   };
   writeServerInfo(dataDir, info);
   service.startBackgroundTasks();
-  log(`serving ${dataDir}: socket ${path}, ${info.mcp_url}`);
 
   let closing: Promise<void> | undefined;
   return {
