@@ -20,7 +20,7 @@ export function runKeyway(args: string[], options: CliOptions = {}): Promise<Cli
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [KEYWAY_BIN, ...args], {
       cwd: options.cwd,
-      env: { ...baseEnv(), ...options.env },
+      env: { ...isolatedEnv(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -33,11 +33,14 @@ export function runKeyway(args: string[], options: CliOptions = {}): Promise<Cli
   });
 }
 
-/** The parent's environment minus anything that would point a test at the user's real data or secrets. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ['KEYWAY_DATA_DIR', 'KEYWAY_SECRET_STORE', 'KEYWAY_CONFIG', 'SECRET_KEY', 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GOOGLE_API_KEY']) {
-    delete env[name];
+/**
+ * The parent's environment minus anything that would point a child at the user's real data or
+ * secrets (every KEYWAY_* setting, SECRET_KEY, provider keys).
+ */
+export function isolatedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(KEYWAY_|SECRET_KEY$|ANTHROPIC_|OPENAI_|GOOGLE_)/.test(name)) env[name] = value;
   }
   return env;
 }

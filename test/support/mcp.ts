@@ -6,7 +6,7 @@ import type { KeywayService } from '../../src-main/core/service.js';
 import { SocketClientTransport } from '../../src-main/mcp/socket-client-transport.js';
 import { startKeywayServer, type RunningKeywayServer } from '../../src-main/server/keyway-server.js';
 import { afterEach, beforeEach } from 'vitest';
-import { KEYWAY_BIN } from './cli.js';
+import { isolatedEnv, KEYWAY_BIN } from './cli.js';
 import { openTestService as openService, TEST_SECRET_KEY } from './service.js';
 import { tempDir } from './temp-dir.js';
 
@@ -14,11 +14,7 @@ export { TEST_SECRET_KEY };
 
 /** Environment for a file-store service in a temp data dir (never the real keychain). */
 export function fileStoreEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(KEYWAY_|SECRET_KEY$|ANTHROPIC_|OPENAI_|GOOGLE_)/.test(k)) env[k] = v;
-  }
-  return { ...env, KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: TEST_SECRET_KEY, ...(extra as Record<string, string>) };
+  return { ...isolatedEnv(), KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: TEST_SECRET_KEY, ...(extra as Record<string, string>) };
 }
 
 /** A file-store service over `dataDir` (the MCP tests share the dir with child processes). */

@@ -18,7 +18,7 @@ import {
   type RotateKeyResult,
   type ValidationState,
 } from '../../shared/keys.js';
-import type { ProviderId } from '../../shared/providers.js';
+import { isProviderId, type ProviderId } from '../../shared/providers.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ServiceEvents } from '../events.js';
 import type { CallContext } from '../call-context.js';
@@ -328,11 +328,11 @@ export class KeyVault {
       if (audit.record) this.#deps.events.emit('key.changed', { action: audit.action, key_id: audit.record.id, provider: audit.record.provider });
       return result;
     } catch (error) {
-      const provider = typeof input === 'object' && input !== null && 'provider' in input ? String(input.provider) : null;
+      const provider = typeof input === 'object' && input !== null && 'provider' in input ? input.provider : null;
       await this.#deps.audit.append({
         actor: ctx.actor,
         action,
-        provider: provider && ['anthropic', 'openai', 'google', 'local'].includes(provider) ? (provider as ProviderId) : null,
+        provider: isProviderId(provider) ? provider : null,
         outcome: 'error',
         error_code: isKeywayError(error) ? error.code : 'internal',
       });
