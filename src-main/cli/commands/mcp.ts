@@ -23,6 +23,8 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
         import('../../mcp/in-flight.js'),
         import('../../mcp/server.js'),
       ]);
+      // A long-lived server like `keyway serve`: edits of routing_config.json apply without a restart.
+      service.providers.watcher.start();
       const connection = createMcpServer({ service, transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
       const inFlight = new InFlightRequests();
       const transport = countingInFlight(new StdioServerTransport(), inFlight);
