@@ -190,8 +190,7 @@ export class BudgetManager {
     const calendar = this.#ledger.calendar;
     const today = calendar.dayKey(now);
     const monthStart = calendar.monthStartKey(now);
-    const spentMonth = this.#ledger.spentMicrosByProvider(monthStart, today);
-    const spentToday = this.#ledger.spentMicrosByProvider(today, today);
+    const { range: spentMonth, lastDay: spentToday } = this.#ledger.spentMicrosRangeAndLastDay(monthStart, today);
     const reserved = new Map<ProviderId | null, number>();
     for (const row of this.#sql.reserved.all(now)) {
       const p = row.provider === null ? null : (PROVIDER_BY_CODE.get(row.provider) ?? null);
