@@ -1,4 +1,5 @@
 import type { KeywayService } from '../core/service.js';
+import type { ServerInfo } from '../server/server-info.js';
 import type { ServiceApi } from '../server/service-rpc.js';
 import type { RemoteServiceApi } from './service-client.js';
 
@@ -51,7 +52,8 @@ export class CliIo {
     return this.#api;
   }
 
-  async #runningServer(): Promise<Awaited<ReturnType<typeof import('../server/server-info.js').findRunningServer>>> {
+  /** The service that owns this data dir (`keyway serve`, the tray app), if one runs. */
+  async #runningServer(): Promise<ServerInfo | undefined> {
     const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../core/data-dir.js'), import('../server/server-info.js')]);
     return findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
   }
