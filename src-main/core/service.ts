@@ -25,7 +25,7 @@ import type {
 } from '../shared/budget.js';
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
-import type { PriceCatalog } from './providers/catalog.js';
+import type { PriceCatalog } from './prices/price-catalog.js';
 import { Accounting } from './usage/accounting.js';
 import type { UsageLedger } from './usage/usage-ledger.js';
 import { readAppSettings, updateAppSettings, type AppSettingsDeps } from './app-settings.js';
@@ -96,6 +96,7 @@ export class KeywayService {
     this.accounting = new Accounting({
       usagePath: files.usage,
       pricesPath: files.prices,
+      priceDataPath: files.priceData,
       config: this.config,
       auditLog: this.auditLog,
       events: this.events,

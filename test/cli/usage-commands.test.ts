@@ -123,7 +123,7 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(exported.code).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client');
+    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client,priced_as,price_source,price_version');
     expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0,0\.036,true,250,analysis,,cli$/);
     expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli$/);
     const json = await keyway('usage', 'export', '--format', 'json', '--provider', 'local');

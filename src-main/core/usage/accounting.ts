@@ -10,7 +10,8 @@ import type { CallContext } from '../call-context.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { ServiceEvents } from '../events.js';
 import { parseInput } from '../parse-input.js';
-import { PriceCatalog, defaultModel } from '../providers/catalog.js';
+import { defaultModel } from '../providers/catalog.js';
+import { PriceCatalog } from '../prices/price-catalog.js';
 import { LocalCalendar } from './local-calendar.js';
 import { countTextTokens } from './token-count.js';
 import { exportChunks } from './usage-export.js';
@@ -19,6 +20,8 @@ import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage-ledger.js';
 export interface AccountingOptions {
   usagePath: string;
   pricesPath: string;
+  /** Price data kept by `keyway prices update`. */
+  priceDataPath?: string;
   config: ConfigStore;
   auditLog: AuditLog;
   events: ServiceEvents;
@@ -42,7 +45,7 @@ export class Accounting {
 
   constructor(options: AccountingOptions) {
     this.#options = options;
-    this.prices = new PriceCatalog({ overridesPath: options.pricesPath });
+    this.prices = new PriceCatalog({ overridesPath: options.pricesPath, dataPath: options.priceDataPath, now: options.now });
   }
 
   get ledger(): UsageLedger {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { KeywayService } from '../../../src-main/core/service.js';
 import { KeywayError } from '../../../src-main/core/errors.js';
-import { PriceCatalog } from '../../../src-main/core/providers/catalog.js';
+import { PriceCatalog } from '../../../src-main/core/prices/price-catalog.js';
 import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
