@@ -44,6 +44,8 @@ export interface PriceDataInfo {
   version: string;
   /** The day the data was published (bundled) or fetched (updated), YYYY-MM-DD. */
   date: string;
+  /** When updated data was fetched (ISO time); null for the bundled data. */
+  fetched_at: string | null;
   /** Where updated data was fetched from. */
   url: string | null;
 }
@@ -73,19 +75,23 @@ export interface PriceListing {
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `provider must be one of ${PROVIDER_IDS.join(', ')}` });
 
+const modelId = z
+  .string()
+  .min(1, 'model must not be empty')
+  .max(128, 'model must be at most 128 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'model must be a model id such as claude-sonnet-4-5');
+
 export const ListPricesInputSchema = z
   .object({
     provider: providerId.optional(),
     /** Resolve one model id (as requests name it) instead of listing the provider's entries. */
-    model: z
-      .string()
-      .min(1, 'model must not be empty')
-      .max(128, 'model must be at most 128 characters')
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'model must be a model id such as claude-sonnet-4-5')
-      .optional(),
+    model: modelId.optional(),
+    /** Resolve these models (e.g. the routed ones the GUI shows) instead of listing entries. */
+    models: z.array(z.strictObject({ provider: providerId, model: modelId })).max(32, 'models may list at most 32 models').optional(),
   })
   .strict()
-  .refine((v) => v.model === undefined || v.provider !== undefined, { message: 'model needs a provider (provider/model)', path: ['model'] });
+  .refine((v) => v.model === undefined || v.provider !== undefined, { message: 'model needs a provider (provider/model)', path: ['model'] })
+  .refine((v) => v.models === undefined || (v.provider === undefined && v.model === undefined), { message: 'give either models or provider/model', path: ['models'] });
 export type ListPricesInput = z.input<typeof ListPricesInputSchema>;
 
 /** One model whose price differs between the data in force before and after an update. */
@@ -146,11 +152,7 @@ const overrideModel = z
 export const PriceOverridesSchema = z.partialRecord(
   providerId,
   z.record(
-    z
-      .string()
-      .min(1, 'model must not be empty')
-      .max(128, 'model must be at most 128 characters')
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]*$/, 'model must be a model id such as claude-sonnet-4-5'),
+    modelId,
     overrideModel,
   ),
 );

@@ -11,7 +11,7 @@ type GenaiPrices = typeof import('@pydantic/genai-prices');
  * The pinned @pydantic/genai-prices and the day its data was published (npm `time` of 0.1.8).
  * A test checks the installed version, so bumping the package means updating this date.
  */
-export const BUNDLED_DATA: PriceDataInfo = { kind: 'bundled', version: 'genai-prices 0.1.8', date: '2026-09-23', url: null };
+export const BUNDLED_DATA: PriceDataInfo = { kind: 'bundled', version: 'genai-prices 0.1.8', date: '2026-09-23', fetched_at: null, url: null };
 
 /** Keyway's providers as the price data names them; local (Ollama) models are free and not in it. */
 const DATA_PROVIDER: Readonly<Partial<Record<ProviderId, string>>> = { anthropic: 'anthropic', openai: 'openai', google: 'google' };

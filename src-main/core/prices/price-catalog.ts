@@ -189,9 +189,25 @@ export class PriceCatalog {
     return listing(views);
   }
 
+  /** The price of each given model as requests name it (unpriced ones included, with their warning). */
+  listModels(models: ReadonlyArray<{ provider: ProviderId; model: string }>): PriceListing {
+    const overrides = this.#overrideState();
+    return {
+      data: this.dataInfo(),
+      overrides: { path: this.overridesPath ?? 'prices.json', state: overrides.state, problem: overrides.problem },
+      models: models.map((m) => this.view(m.provider, m.model)),
+      warnings: [...new Set(models.flatMap((m) => this.lookup(m.provider, m.model).warnings))],
+    };
+  }
+
   /** The price data in force (bundled or updated). Loads it if needed. */
   dataInfo(): PriceDataInfo {
     return this.#data().info;
+  }
+
+  /** The compiled data in force (for comparing an update with it). */
+  catalogData(): CatalogData {
+    return this.#data();
   }
 
   /** Replaces the data in force (after `keyway prices update` or the daily refresh). */

@@ -86,7 +86,7 @@ export function activateInLibrary(providers: Provider[]): void {
 }
 
 export function infoFor(fetchedAt: string, url: string, sha256: string): PriceDataInfo {
-  return { kind: 'updated', version: `update ${sha256.slice(0, 12)}`, date: fetchedAt.slice(0, 10), url };
+  return { kind: 'updated', version: `update ${sha256.slice(0, 12)}`, date: fetchedAt.slice(0, 10), fetched_at: fetchedAt, url };
 }
 
 /** Reads data kept by `keyway prices update`; null when there is none or it is unusable (the bundled data is used). */
