@@ -17,7 +17,15 @@ export const BUNDLED_DATA: PriceDataInfo = { kind: 'bundled', version: 'genai-pr
 const DATA_PROVIDER: Readonly<Partial<Record<ProviderId, string>>> = { anthropic: 'anthropic', openai: 'openai', google: 'google' };
 export const PRICED_PROVIDERS = Object.keys(DATA_PROVIDER) as ProviderId[];
 
-let library: { lib: GenaiPrices; setProviderData: StorageFactoryParams['setProviderData']; remoteDataUrl: string } | undefined;
+let library:
+  | {
+      lib: GenaiPrices;
+      setProviderData: StorageFactoryParams['setProviderData'];
+      remoteDataUrl: string;
+      /** The bundled data of Keyway's providers (and those they fall back to), taken before any update replaces it. */
+      bundled: Provider[];
+    }
+  | undefined;
 
 /**
  * Loads the library (about 0.5 MB of price data) on first use only, so commands that never price
@@ -33,9 +41,23 @@ export function genaiPrices(): NonNullable<typeof library> {
       captured = params;
     });
     if (!captured) throw new Error('@pydantic/genai-prices did not call the updatePrices factory');
-    library = { lib, setProviderData: captured.setProviderData, remoteDataUrl: captured.remoteDataUrl };
+    library = { lib, setProviderData: captured.setProviderData, remoteDataUrl: captured.remoteDataUrl, bundled: providersFrom(lib) };
   }
   return library;
+}
+
+/** The library's current providers Keyway prices with, plus the providers they fall back to. */
+function providersFrom(lib: GenaiPrices): Provider[] {
+  const found = new Map<string, Provider>();
+  const add = (id: string): void => {
+    if (found.has(id)) return;
+    const p = lib.findProvider({ providerId: id });
+    if (!p || p.id !== id) return;
+    found.set(id, p);
+    for (const f of p.fallback_model_providers ?? []) add(f);
+  };
+  for (const id of Object.values(DATA_PROVIDER)) add(id);
+  return [...found.values()];
 }
 
 /** One model entry of the data, compiled: its matcher, and its price periods in micro-dollars (compiled on first use). */

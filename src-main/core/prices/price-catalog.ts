@@ -5,10 +5,10 @@ import type { CostEstimate } from '../../shared/usage.js';
 import { microsToUsd } from '../usage/money.js';
 import { modelFamily } from '../providers/catalog.js';
 import { DEFAULT_MODELS, SEED_PRICES } from '../providers/seed-prices.js';
-import { BUNDLED_DATA, CatalogData, PRICED_PROVIDERS, genaiPrices } from './catalog-data.js';
+import { BUNDLED_DATA, CatalogData, PRICED_PROVIDERS } from './catalog-data.js';
 import { checkUsage, costOf, microRates, periodAt, periodView, ratesInUsd, type MicroPeriod, type UsageTokens } from './micro-rates.js';
 import { PriceOverrides, type OverrideState } from './price-overrides.js';
-import { activateInLibrary, readStoredPriceData } from './stored-price-data.js';
+import { activateBundledInLibrary, activateInLibrary, readStoredPriceData } from './stored-price-data.js';
 
 export type { UsageTokens } from './micro-rates.js';
 
@@ -239,7 +239,7 @@ export class PriceCatalog {
         activateInLibrary(stored.providers);
         this.#catalog = stored.data;
       } else {
-        this.#catalog = new CatalogData(bundledProviders(), BUNDLED_DATA);
+        this.#catalog = new CatalogData(activateBundledInLibrary(), BUNDLED_DATA);
       }
     }
     return this.#catalog;
@@ -284,19 +284,4 @@ export class PriceCatalog {
       ],
     };
   }
-}
-
-/** The library's bundled providers Keyway prices with, plus the providers they fall back to. */
-function bundledProviders(): Provider[] {
-  const { lib } = genaiPrices();
-  const found = new Map<string, Provider>();
-  const add = (id: string): void => {
-    if (found.has(id)) return;
-    const p = lib.findProvider({ providerId: id });
-    if (!p || p.id !== id) return;
-    found.set(id, p);
-    for (const f of p.fallback_model_providers ?? []) add(f);
-  };
-  for (const id of PRICED_PROVIDERS) add(id);
-  return [...found.values()];
 }

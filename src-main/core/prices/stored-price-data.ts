@@ -80,9 +80,20 @@ export function validatePriceData(raw: unknown, info: PriceDataInfo): { data: Ca
   }
 }
 
+let libraryHasUpdate = false;
+
 /** Makes `providers` the data the library itself prices with (calcPrice, extractUsage, findProvider). */
 export function activateInLibrary(providers: Provider[]): void {
   genaiPrices().setProviderData(providers);
+  libraryHasUpdate = true;
+}
+
+/** Puts the bundled data back in the library after an update was active (rare: kept data became unusable). */
+export function activateBundledInLibrary(): Provider[] {
+  const { bundled, setProviderData } = genaiPrices();
+  if (libraryHasUpdate) setProviderData(bundled);
+  libraryHasUpdate = false;
+  return bundled;
 }
 
 export function infoFor(fetchedAt: string, url: string, sha256: string): PriceDataInfo {
