@@ -106,10 +106,21 @@ export class PriceCatalog {
   price(provider: ProviderId, model: string | undefined, usage: UsageTokens, at: Date | number = this.#now()): PricedUsage {
     checkUsage(usage);
     const found = this.lookup(provider, model);
-    const base = { provider, model: found.model, priced_as: found.priced_as, source: found.source, price_version: found.price_version, warnings: found.warnings };
-    if (found.periods === null) return { ...base, cost_micros: null, input_micros: null, output_micros: null, tier: null, rates: null };
-    const cost = costOf(periodAt(found.periods, typeof at === 'number' ? at : at.getTime()), usage);
-    return { ...base, cost_micros: cost.total, input_micros: cost.input, output_micros: cost.output, tier: cost.tier, rates: ratesInUsd(cost.rates) };
+    const cost = found.periods === null ? null : costOf(periodAt(found.periods, typeof at === 'number' ? at : at.getTime()), usage);
+    // One literal, no object spread: this runs once per tracked request (see the prices bench).
+    return {
+      provider,
+      model: found.model,
+      priced_as: found.priced_as,
+      source: found.source,
+      price_version: found.price_version,
+      cost_micros: cost === null ? null : cost.total,
+      input_micros: cost === null ? null : cost.input,
+      output_micros: cost === null ? null : cost.output,
+      tier: cost === null ? null : cost.tier,
+      rates: cost === null ? null : ratesInUsd(cost.rates),
+      warnings: found.warnings,
+    };
   }
 
   /** Cost in micro-dollars now, or null when unpriced. */
