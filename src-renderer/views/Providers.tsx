@@ -128,8 +128,7 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
           <tr>
             <th scope="col">Task type</th>
             <th scope="col">Configured</th>
-            <th scope="col">Routes now to</th>
-            <th scope="col">Price per 1M in / out</th>
+            <th scope="col">Routes now to (price per 1M in / out)</th>
           </tr>
         </thead>
         <tbody>
@@ -146,8 +145,12 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
                 <td>
                   {now ? now.provider : recs ? 'nothing available' : '…'}
                   {now?.model && <span className="route-model">{now.model}</span>}
+                  {now?.model && (
+                    <span className="route-model" data-testid={`route-price-${task}`}>
+                      <RoutedPrice view={prices.data?.models.find((m) => m.provider === now.provider && m.model === now.model)} />
+                    </span>
+                  )}
                 </td>
-                <td data-testid={`route-price-${task}`}>{now?.model ? <RoutedPrice view={prices.data?.models.find((m) => m.provider === now.provider && m.model === now.model)} /> : '—'}</td>
               </tr>
             );
           })}
@@ -203,15 +206,15 @@ const perMillion = (usd: number): string => `$${Number(usd.toFixed(6))}`;
 
 /** "$3 / $15", the entry it is priced as when that differs, and where the price comes from. */
 function RoutedPrice({ view }: { view: ModelPriceView | undefined }): React.JSX.Element {
-  if (!view) return <span className="muted">…</span>;
-  if (!view.current) return <span className="muted">unpriced</span>;
+  if (!view) return <span>…</span>;
+  if (!view.current) return <span>unpriced</span>;
   const source = view.source === 'override' ? 'prices.json' : view.source === 'catalog' ? 'catalog' : view.source === 'seed' ? 'seed rate' : 'free';
   const tiers = view.current.tiers.map((t) => ` (above ${t.above_input_tokens.toLocaleString('en-US')} in: ${perMillion(t.input)} / ${perMillion(t.output)})`).join('');
   return (
     <span title={`${source}${view.price_version ? `, ${view.price_version}` : ''}; cache read ${perMillion(view.current.rates.cache_read)}`}>
       {perMillion(view.current.rates.input)} / {perMillion(view.current.rates.output)}
       {tiers}
-      {view.priced_as && view.priced_as !== view.model && <span className="muted small"> as {view.priced_as}</span>}
+      {view.source !== 'local' && view.priced_as && view.priced_as !== view.model && <> as {view.priced_as}</>}
     </span>
   );
 }
