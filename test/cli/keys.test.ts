@@ -49,7 +49,7 @@ describe('keyway keys (file store)', () => {
     expect(expectOk(await cli.run(['audit', '--limit', '1'])).stdout).toMatch(/^4 .* cli +key\.export +ok +0 keys$/m);
   });
 
-  it('exits 1 naming the first broken line when the audit log was edited', async () => {
+  it('exits 1 naming what it found when an audit entry was deleted', async () => {
     const cli = fileStoreCli();
     for (const label of ['a', 'b', 'c']) expectOk(await cli.run(['keys', 'add', 'openai', '--label', label], canaryKey('openai')));
     const path = join(cli.dataDir, 'audit.jsonl');
@@ -57,7 +57,8 @@ describe('keyway keys (file store)', () => {
     writeFileSync(path, `${[lines[0], lines[2]].join('\n')}\n`);
     const verify = await cli.run(['audit', 'verify']);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(/BROKEN at line 2/);
+    expect(verify.stdout).toMatch(/^Audit log BROKEN: /);
+    expect(verify.stdout).toMatch(/missing entry \(line 2\): line 2 holds entry 3 where entry 2 belongs/);
   });
 
   it.each([

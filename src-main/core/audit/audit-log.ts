@@ -250,7 +250,7 @@ export class AuditLog {
         found('missing_file', null, `${this.path} is missing, but the vault anchors ${anchor.count} entries`);
       } else if (lines.length < anchor.count) {
         const what = lines.length === 0 ? 'the log is empty' : `the log ends at entry ${lines.length}`;
-        found('missing_tail', null, `${what}, but the vault anchors ${anchor.count} entries: entries ${lines.length + 1}-${anchor.count} are missing`);
+        found('missing_tail', null, `${what}, but the vault anchors ${anchor.count} entries: ${missingRange(lines.length + 1, anchor.count)}`);
       } else {
         const anchored = lines[anchor.count - 1]?.entry;
         if (!anchored || typeof anchored.hash !== 'string' || !sameHex(anchored.hash, anchor.mac)) {
@@ -295,7 +295,7 @@ export class AuditLog {
     if (tail.count < anchor.count) {
       if (!tail.exists) return [system('audit.missing_file', `the log file was missing; the vault anchored ${anchor.count} entries`)];
       const what = tail.count === 0 ? 'the log was empty' : `the log ended at entry ${tail.count}`;
-      return [system('audit.missing_tail', `${what}, but the vault anchored ${anchor.count} entries: entries ${tail.count + 1}-${anchor.count} are missing`)];
+      return [system('audit.missing_tail', `${what}, but the vault anchored ${anchor.count} entries: ${missingRange(tail.count + 1, anchor.count)}`)];
     }
     if (tail.count === anchor.count && !(tail.last && typeof tail.last.hash === 'string' && sameHex(tail.last.hash, anchor.mac))) {
       return [system('audit.forged', `entry ${tail.count} was not the entry the vault anchored (the log was rewritten)`)];
@@ -343,6 +343,10 @@ export class AuditLog {
     for (const { complete } of readLines(this.path)) if (complete) count++;
     return count;
   }
+}
+
+function missingRange(from: number, to: number): string {
+  return from === to ? `entry ${from} is missing` : `entries ${from}-${to} are missing`;
 }
 
 function checkMac(key: Buffer, entry: AuditEntry): boolean {
