@@ -2,7 +2,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, ftruncat
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { stringify as canonicalJson } from 'safe-stable-stringify';
 import type { AuditEntry, AuditFinding, AuditFindingKind, AuditVerifyResult } from '../../shared/audit.js';
-import { isErrnoException } from '../errors.js';
+import { KeywayError, isErrnoException } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { FileLock } from '../fs/file-lock.js';
 import { readLines } from './read-lines.js';
@@ -99,58 +99,70 @@ export class AuditLog {
   async append(event: AuditEvent): Promise<AuditEntry> {
     const vault = await this.#vault();
     return this.#lock.run(async () => {
-      const anchor = await readAnchor(vault);
-      const tail = this.#tail();
-      const events: AuditEvent[] = [];
-      if (tail.torn) {
-        events.push({
-          actor: 'system',
-          action: 'audit.recovered',
-          outcome: 'ok',
-          detail: `removed an incomplete last entry (${tail.torn.bytes} bytes) left by an interrupted write`,
-        });
-      }
-      const key = anchor?.key ?? randomBytes(32);
-      events.push(...this.#checkAgainst(anchor, tail, key));
-      events.push(event);
-
-      const written: AuditEntry[] = [];
-      let seq = tail.count;
-      let prev = tail.line === undefined ? GENESIS_HASH : linkOf(tail.line, tail.last);
-      for (const next of events) {
-        const body: Omit<AuditEntry, 'hash'> = {
-          seq: ++seq,
-          time: this.#now().toISOString(),
-          actor: next.actor,
-          action: next.action,
-          provider: next.provider ?? null,
-          key_id: next.key_id ?? null,
-          fingerprint: next.fingerprint ?? null,
-          outcome: next.outcome,
-          error_code: next.error_code ?? null,
-          detail: next.detail ?? null,
-          ...(next.op ? { op: next.op } : {}),
-          keyed: true,
-          prev,
-        };
-        const entry: AuditEntry = { ...body, hash: macEntry(key, body) };
-        written.push(entry);
-        prev = entry.hash;
-      }
-      const fd = openSync(this.path, 'a', PRIVATE_FILE_MODE);
       try {
-        if (tail.torn) ftruncateSync(fd, tail.torn.at);
-        writeSync(fd, written.map((e) => `${JSON.stringify(e)}\n`).join(''));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
+        return await this.#append(vault, event);
+      } catch (error) {
+        if (!isErrnoException(error)) throw error;
+        throw new KeywayError(
+          'audit_broken',
+          `The audit log ${this.path} cannot be written (${error.code ?? 'error'}), so the change was not made. Make the file writable (or move it aside) and try again.`,
+        );
       }
-      const last = written.at(-1) as AuditEntry;
-      // The entries are durable: a failed anchor update only lets the anchor lag, and the next
-      // append moves it on (entries past the anchor still carry seals no one else can make).
-      await vault.set(AUDIT_VAULT_ACCOUNT, JSON.stringify({ v: 1, key: key.toString('base64'), count: last.seq, mac: last.hash })).catch(() => undefined);
-      return written.at(-1) as AuditEntry;
     });
+  }
+
+  async #append(vault: AuditVault, event: AuditEvent): Promise<AuditEntry> {
+    const anchor = await readAnchor(vault);
+    const tail = this.#tail();
+    const events: AuditEvent[] = [];
+    if (tail.torn) {
+      events.push({
+        actor: 'system',
+        action: 'audit.recovered',
+        outcome: 'ok',
+        detail: `removed an incomplete last entry (${tail.torn.bytes} bytes) left by an interrupted write`,
+      });
+    }
+    const key = anchor?.key ?? randomBytes(32);
+    events.push(...this.#checkAgainst(anchor, tail, key));
+    events.push(event);
+
+    const written: AuditEntry[] = [];
+    let seq = tail.count;
+    let prev = tail.line === undefined ? GENESIS_HASH : linkOf(tail.line, tail.last);
+    for (const next of events) {
+      const body: Omit<AuditEntry, 'hash'> = {
+        seq: ++seq,
+        time: this.#now().toISOString(),
+        actor: next.actor,
+        action: next.action,
+        provider: next.provider ?? null,
+        key_id: next.key_id ?? null,
+        fingerprint: next.fingerprint ?? null,
+        outcome: next.outcome,
+        error_code: next.error_code ?? null,
+        detail: next.detail ?? null,
+        ...(next.op ? { op: next.op } : {}),
+        keyed: true,
+        prev,
+      };
+      const entry: AuditEntry = { ...body, hash: macEntry(key, body) };
+      written.push(entry);
+      prev = entry.hash;
+    }
+    const fd = openSync(this.path, 'a', PRIVATE_FILE_MODE);
+    try {
+      if (tail.torn) ftruncateSync(fd, tail.torn.at);
+      writeSync(fd, written.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const last = written.at(-1) as AuditEntry;
+    // The entries are durable: a failed anchor update only lets the anchor lag, and the next
+    // append moves it on (entries past the anchor still carry seals no one else can make).
+    await vault.set(AUDIT_VAULT_ACCOUNT, JSON.stringify({ v: 1, key: key.toString('base64'), count: last.seq, mac: last.hash })).catch(() => undefined);
+    return written.at(-1) as AuditEntry;
   }
 
   /** Makes sure the log can be written (vault reachable, tail sound) before a change is applied. */
@@ -172,8 +184,13 @@ export class AuditLog {
 
   /** Entries recording the key change `op`, if its audit entry was written. */
   hasOp(op: string): boolean {
-    for (const { line, complete } of readLines(this.path)) {
-      if (complete && line.includes(op) && parseEntry(line)?.op === op) return true;
+    try {
+      for (const { line, complete } of readLines(this.path)) {
+        if (complete && line.includes(op) && parseEntry(line)?.op === op) return true;
+      }
+    } catch (error) {
+      // A log that cannot be read did not take the entry either.
+      if (!isErrnoException(error)) throw error;
     }
     return false;
   }
