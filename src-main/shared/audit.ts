@@ -19,6 +19,8 @@ export interface AuditEntry {
   op?: string;
   /** Set on entries sealed with the vault's audit key (HMAC); absent on entries from before keying. */
   keyed?: true;
+  /** Set on entries written by a process that could not open the vault: chained, not sealed. */
+  unsealed?: true;
   prev: string;
   /** HMAC-SHA256 with the vault's audit key over `prev` and the entry (keyed); sha256 on older entries. */
   hash: string;

@@ -2,7 +2,7 @@ import { closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, ftruncat
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { stringify as canonicalJson } from 'safe-stable-stringify';
 import type { AuditEntry, AuditFinding, AuditFindingKind, AuditVerifyResult } from '../../shared/audit.js';
-import { KeywayError, isErrnoException } from '../errors.js';
+import { KeywayError, isErrnoException, isKeywayError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { FileLock } from '../fs/file-lock.js';
 import { readLines } from './read-lines.js';
@@ -13,7 +13,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const AUDIT_VAULT_ACCOUNT = '@keyway/audit';
 
 /** What a caller records; sequence, time and chain fields are filled in by the log. */
-export type AuditEvent = Omit<AuditEntry, 'seq' | 'time' | 'prev' | 'hash' | 'keyed' | 'provider' | 'key_id' | 'fingerprint' | 'error_code' | 'detail'> &
+export type AuditEvent = Omit<AuditEntry, 'seq' | 'time' | 'prev' | 'hash' | 'keyed' | 'unsealed' | 'provider' | 'key_id' | 'fingerprint' | 'error_code' | 'detail'> &
   Partial<Pick<AuditEntry, 'provider' | 'key_id' | 'fingerprint' | 'error_code' | 'detail'>>;
 
 /** The part of the secret store the log needs (a SecretStore satisfies it). */
@@ -95,9 +95,16 @@ export class AuditLog {
     this.#vault = vault;
   }
 
-  /** Appends one entry (sealed, fsynced, anchored); throws, writing nothing, when the vault cannot be read. */
+  /**
+   * Appends one entry, fsynced, sealed and anchored. A process that cannot open the vault (no
+   * SECRET_KEY, no keychain) still records what it did, as an entry marked unsealed that `verify`
+   * lists as such; key changes never get there, since they need the vault themselves.
+   */
   async append(event: AuditEvent): Promise<AuditEntry> {
-    const vault = await this.#vault();
+    const vault = await this.#vault().catch((error: unknown) => {
+      if (vaultUnavailable(error)) return null;
+      throw error;
+    });
     return this.#lock.run(async () => {
       try {
         return await this.#append(vault, event);
@@ -111,8 +118,15 @@ export class AuditLog {
     });
   }
 
-  async #append(vault: AuditVault, event: AuditEvent): Promise<AuditEntry> {
-    const anchor = await readAnchor(vault);
+  async #append(reachable: AuditVault | null, event: AuditEvent): Promise<AuditEntry> {
+    let vault = reachable;
+    const anchor = vault
+      ? await readAnchor(vault).catch((error: unknown) => {
+          if (!vaultUnavailable(error)) throw error;
+          vault = null;
+          return undefined;
+        })
+      : undefined;
     const tail = this.#tail();
     const events: AuditEvent[] = [];
     if (tail.torn) {
@@ -124,7 +138,7 @@ export class AuditLog {
       });
     }
     const key = anchor?.key ?? randomBytes(32);
-    events.push(...this.#checkAgainst(anchor, tail, key));
+    if (vault) events.push(...this.#checkAgainst(anchor, tail, key));
     events.push(event);
 
     const written: AuditEntry[] = [];
@@ -143,10 +157,10 @@ export class AuditLog {
         error_code: next.error_code ?? null,
         detail: next.detail ?? null,
         ...(next.op ? { op: next.op } : {}),
-        keyed: true,
+        ...(vault ? { keyed: true as const } : { unsealed: true as const }),
         prev,
       };
-      const entry: AuditEntry = { ...body, hash: macEntry(key, body) };
+      const entry: AuditEntry = { ...body, hash: vault ? macEntry(key, body) : hashEntry(body) };
       written.push(entry);
       prev = entry.hash;
     }
@@ -161,7 +175,7 @@ export class AuditLog {
     const last = written.at(-1) as AuditEntry;
     // The entries are durable: a failed anchor update only lets the anchor lag, and the next
     // append moves it on (entries past the anchor still carry seals no one else can make).
-    await vault.set(AUDIT_VAULT_ACCOUNT, JSON.stringify({ v: 1, key: key.toString('base64'), count: last.seq, mac: last.hash })).catch(() => undefined);
+    await vault?.set(AUDIT_VAULT_ACCOUNT, JSON.stringify({ v: 1, key: key.toString('base64'), count: last.seq, mac: last.hash })).catch(() => undefined);
     return written.at(-1) as AuditEntry;
   }
 
@@ -225,6 +239,7 @@ export class AuditLog {
     let sawKeyed = false;
     let reportedUnkeyed = false;
     let legacy = 0;
+    const unsealed: number[] = [];
     for (const [index, { line, entry }] of lines.entries()) {
       const at = index + 1;
       if (!entry) {
@@ -253,6 +268,9 @@ export class AuditLog {
         } else {
           recordedFinding(entry, at, found, notes);
         }
+      } else if (entry.unsealed) {
+        unsealed.push(entry.seq);
+        if (hashEntry(body) !== hash) found('edited', at, `entry ${entry.seq} does not match its hash (it was edited)`);
       } else if (sawKeyed) {
         found('forged', at, `entry ${entry.seq} is unsealed but follows sealed entries (it was written without the vault's key)`);
       } else {
@@ -278,6 +296,10 @@ export class AuditLog {
       notes.push(
         `the ${legacy} entries predate keying: they were checked by their unkeyed hash chain only, which cannot detect a rewrite with recomputed hashes or a removed tail; the next change seals them with the vault's key`,
       );
+    }
+    if (unsealed.length > 0) {
+      const list = unsealed.length > 5 ? `${unsealed.slice(0, 5).join(', ')} and ${unsealed.length - 5} more` : unsealed.join(', ');
+      notes.push(`entries ${list} were written by a process that could not open the vault: chained but not sealed, so they prove nothing on their own`);
     }
     if (anchor && legacy > 0 && sawKeyed) notes.push(`entries 1-${legacy} predate keying; the first sealed entry after them fixes their hash chain`);
 
@@ -307,7 +329,7 @@ export class AuditLog {
       if (tail.last?.keyed) {
         return [system('audit.rekeyed', `the vault holds no key for the ${tail.count} sealed entries before this one (another vault or secret store was in use); entries from here on are sealed with this vault's key`)];
       }
-      return [system('audit.keyed', `entries 1-${tail.count} predate keying; from here on every entry is sealed with the vault's key`, 'ok')];
+      return [system('audit.keyed', `entries 1-${tail.count} were not sealed (written before keying, or without the vault); from here on every entry is sealed with the vault's key`, 'ok')];
     }
     if (tail.count < anchor.count) {
       if (!tail.exists) return [system('audit.missing_file', `the log file was missing; the vault anchored ${anchor.count} entries`)];
@@ -317,7 +339,7 @@ export class AuditLog {
     if (tail.count === anchor.count && !(tail.last && typeof tail.last.hash === 'string' && sameHex(tail.last.hash, anchor.mac))) {
       return [system('audit.forged', `entry ${tail.count} was not the entry the vault anchored (the log was rewritten)`)];
     }
-    if (tail.count > anchor.count && !(tail.last?.keyed && checkMac(key, tail.last))) {
+    if (tail.count > anchor.count && !tail.last?.unsealed && !(tail.last?.keyed && checkMac(key, tail.last))) {
       return [system('audit.forged', `entry ${tail.count} was not sealed with the vault's key (the log was rewritten)`)];
     }
     return [];
@@ -360,6 +382,11 @@ export class AuditLog {
     for (const { complete } of readLines(this.path)) if (complete) count++;
     return count;
   }
+}
+
+/** The vault cannot be opened or read: a state to record around, not a fault in the log. */
+function vaultUnavailable(error: unknown): boolean {
+  return isKeywayError(error) && ['secret_store_unavailable', 'secret_key_missing', 'secret_key_mismatch', 'vault_corrupt'].includes(error.code);
 }
 
 function missingRange(from: number, to: number): string {

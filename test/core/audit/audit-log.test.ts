@@ -5,6 +5,7 @@ import { stringify as canonicalJson } from 'safe-stable-stringify';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../src-main/shared/audit.js';
 import { AUDIT_VAULT_ACCOUNT, AuditLog, GENESIS_HASH, hashEntry } from '../../../src-main/core/audit/audit-log.js';
+import { KeywayError } from '../../../src-main/core/errors.js';
 import { EncryptedFileStore } from '../../../src-main/core/vault/file-store.js';
 import { TEST_SECRET_KEY } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -169,7 +170,30 @@ describe('AuditLog (keyed chain, head anchored in the vault)', () => {
     expect((await log.verify()).ok).toBe(false);
   });
 
-  it('writes nothing when the vault cannot be opened, and says why', async () => {
+  it('records, unsealed, what a process without vault access did, and verify says those entries prove nothing', async () => {
+    const dir = tempDir();
+    const locked = new AuditLog(join(dir, 'audit.jsonl'), () => new Date(), () => Promise.reject(new KeywayError('secret_key_missing', 'no SECRET_KEY')));
+    const { log } = newLog(dir);
+    await log.append({ actor: 'cli', action: 'key.add', outcome: 'ok' });
+    await locked.append({ actor: 'system', action: 'budget.alert', outcome: 'ok' });
+    await locked.append({ actor: 'cli', action: 'budget.set', outcome: 'ok' });
+    await log.append({ actor: 'cli', action: 'key.remove', outcome: 'ok' });
+    const entries = log.read();
+    expect(entries.map((e) => [e.action, e.keyed ?? false, e.unsealed ?? false])).toEqual([
+      ['key.add', true, false],
+      ['budget.alert', false, true],
+      ['budget.set', false, true],
+      ['key.remove', true, false],
+    ]);
+    const result = await log.verify();
+    expect(result).toMatchObject({ ok: true, entries: 4, findings: [] });
+    expect(result.notes).toEqual([expect.stringMatching(/^entries 2, 3 were written by a process that could not open the vault/)]);
+    // Marking sealed entries as unsealed to rewrite them is still found.
+    writeLines(log, reseal(entries.map((e) => ({ ...e, keyed: undefined, unsealed: true as const })), hashEntry));
+    expect((await log.verify()).findings.map((f) => f.kind)).toContain('forged');
+  });
+
+  it('writes nothing when opening the vault fails in an unexpected way', async () => {
     const dir = tempDir();
     const log = new AuditLog(join(dir, 'audit.jsonl'), () => new Date(), () => Promise.reject(new Error('vault locked')));
     await expect(log.append({ actor: 'cli', action: 'key.add', outcome: 'ok' })).rejects.toThrow('vault locked');
