@@ -16,9 +16,16 @@ import { tempDir } from '../../support/temp-dir.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/key-change-worker.mjs', import.meta.url));
 const SECRET_KEY = 'keyway-crash-test-secret';
-/** 150 kills per store: five data dirs side by side, thirty kills each. */
-const LANES = Number(process.env.CRASH_LANES ?? 5);
-const KILLS_PER_LANE = Number(process.env.CRASH_KILLS ?? 30);
+/** Up to 150 kills per store: five data dirs side by side, thirty kills each... */
+const LANES = 5;
+const KILLS_PER_LANE = 30;
+/**
+ * ...within this much wall time: each kill costs a Node start (about 0.3 s on an idle machine, several
+ * seconds on a loaded one), so a busy machine stops launching workers here and checks what it has.
+ */
+const WALL_BUDGET_MS = 90_000;
+/** Fewer kills than this would not say much: the test fails rather than pass on too little. */
+const MIN_KILLS = 40;
 
 type Store = 'file' | 'keychain';
 
@@ -61,7 +68,7 @@ function killAtRandom(dataDir: string, store: Store, service: string | undefined
     child.on('error', reject);
     child.on('close', (_code, signal) => {
       if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`worker stopped on its own: ${stderr}\ndata dir: ${readdirSync(dataDir, { recursive: true }).join(' ')}`));
+      else reject(new Error(`worker stopped on its own: ${stderr}\ndata dir: ${listing(dataDir)}`));
     });
   });
 }
@@ -73,14 +80,23 @@ function laneDir(store: Store): string {
   return dir;
 }
 
+function listing(dir: string): string {
+  try {
+    return readdirSync(dir, { recursive: true }).join(' ');
+  } catch {
+    return '(gone)';
+  }
+}
+
 interface LaneReport {
+  kills: number;
   keys: number;
   undone: number;
   recoveredLines: number;
 }
 
 /** Opens the lane's vault the way the next Keyway start does, then checks vault, records and audit agree. */
-async function checkLane(dataDir: string, store: Store, service: string | undefined): Promise<LaneReport> {
+async function checkLane(dataDir: string, store: Store, service: string | undefined, kills: number): Promise<LaneReport> {
   const keyway = KeywayService.open({ dataDir, store, cwd: dataDir, env: { SECRET_KEY, ...(service ? { KEYWAY_KEYCHAIN_SERVICE: service } : {}) } });
   try {
     const vault = await keyway.keys.store();
@@ -113,6 +129,7 @@ async function checkLane(dataDir: string, store: Store, service: string | undefi
     expect(Object.fromEntries(story)).toEqual(Object.fromEntries(records.map((r) => [r.id, r.fingerprint])));
     const entries = keyway.auditEntries();
     return {
+      kills,
       keys: records.length,
       undone: entries.filter((e) => e.action === 'key.undo').length,
       recoveredLines: entries.filter((e) => e.action === 'audit.recovered').length,
@@ -123,16 +140,30 @@ async function checkLane(dataDir: string, store: Store, service: string | undefi
 }
 
 async function crashLanes(store: Store, services: string[]): Promise<LaneReport[]> {
+  const deadline = Date.now() + WALL_BUDGET_MS;
   return Promise.all(
     Array.from({ length: LANES }, async () => {
       const service = store === 'keychain' ? testKeychainService() : undefined;
       if (service) services.push(service);
       const dir = laneDir(store);
       const pace: Pace = { opMs: 300 };
-      for (let kill = 0; kill < KILLS_PER_LANE; kill++) await killAtRandom(dir, store, service, pace);
-      return checkLane(dir, store, service);
+      let kills = 0;
+      while (kills < KILLS_PER_LANE && Date.now() < deadline) {
+        await killAtRandom(dir, store, service, pace);
+        kills++;
+      }
+      return checkLane(dir, store, service, kills);
     }),
   );
+}
+
+function expectEnoughKills(reports: LaneReport[], store: string): void {
+  const kills = reports.reduce((n, r) => n + r.kills, 0);
+  const undone = reports.reduce((n, r) => n + r.undone, 0);
+  console.info(`${store}: ${kills} kills, ${undone} changes undone on reopen, lanes ${JSON.stringify(reports)}`);
+  expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
+  // The kills did land mid-change: some changes had to be undone on the next open.
+  expect(undone).toBeGreaterThan(0);
 }
 
 const keychain = await keychainAvailable();
@@ -142,16 +173,13 @@ afterAll(async () => {
 });
 
 describe('key changes survive SIGKILL at any instant', () => {
-  it('with the encrypted-file store: 150 kills leave every record with its secret and the audit log telling the same story', async () => {
+  it('with the encrypted-file store: up to 150 kills leave every record with its secret and the audit log telling the same story', async () => {
     const reports = await crashLanes('file', services);
-    // The kills did land mid-change: some changes had to be undone on the next open.
-    expect(reports.reduce((n, r) => n + r.undone, 0)).toBeGreaterThan(0);
-    console.info(`file store: ${JSON.stringify(reports)}`);
+    expectEnoughKills(reports, 'file store');
   }, 240_000);
 
-  it.runIf(keychain)('with the OS keychain: 150 kills leave every record with its secret and the audit log telling the same story', async () => {
+  it.runIf(keychain)('with the OS keychain: up to 150 kills leave every record with its secret and the audit log telling the same story', async () => {
     const reports = await crashLanes('keychain', services);
-    expect(reports.reduce((n, r) => n + r.undone, 0)).toBeGreaterThan(0);
-    console.info(`keychain: ${JSON.stringify(reports)}`);
+    expectEnoughKills(reports, 'keychain');
   }, 240_000);
 });
