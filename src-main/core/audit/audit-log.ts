@@ -283,13 +283,19 @@ export class AuditLog {
     if (anchor && anchor.count > 0) {
       if (!exists) {
         found('missing_file', null, `${this.path} is missing, but the vault anchors ${anchor.count} entries`);
-      } else if (lines.length < anchor.count) {
-        const what = lines.length === 0 ? 'the log is empty' : `the log ends at entry ${lines.length}`;
-        found('missing_tail', null, `${what}, but the vault anchors ${anchor.count} entries: ${missingRange(lines.length + 1, anchor.count)}`);
       } else {
-        const anchored = lines[anchor.count - 1]?.entry;
-        if (!anchored || typeof anchored.hash !== 'string' || !sameHex(anchored.hash, anchor.mac)) {
-          found('forged', anchor.count, `entry ${anchor.count} is not the entry the vault anchored (the log was rewritten)`);
+        // Judged by sequence numbers, so an entry removed in the middle is not also a missing tail.
+        const lastEntry = lines.findLast(({ entry }) => typeof entry?.seq === 'number')?.entry;
+        const lastSeq = Math.max(lastEntry?.seq ?? 0, 0);
+        if (lastSeq < anchor.count) {
+          const what = lines.length === 0 ? 'the log is empty' : `the log ends at entry ${lastSeq}`;
+          found('missing_tail', null, `${what}, but the vault anchors ${anchor.count} entries: ${missingRange(lastSeq + 1, anchor.count)}`);
+        } else {
+          const index = lines.findIndex(({ entry }) => entry?.seq === anchor.count);
+          const anchored = lines[index]?.entry;
+          if (!anchored || typeof anchored.hash !== 'string' || !sameHex(anchored.hash, anchor.mac)) {
+            found('forged', index >= 0 ? index + 1 : null, `entry ${anchor.count} is not the entry the vault anchored (the log was rewritten)`);
+          }
         }
       }
     } else if (!anchor && legacy > 0 && !sawKeyed) {

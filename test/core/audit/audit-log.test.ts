@@ -86,6 +86,12 @@ describe('AuditLog (keyed chain, head anchored in the vault)', () => {
     expect(result.problem).toBe(result.findings[0]?.message);
   });
 
+  it('reports an entry removed from the middle once, not also as a missing tail', async () => {
+    const { log } = await logWith(5);
+    writeLines(log, lines(log).filter((_, i) => i !== 2));
+    expect((await log.verify()).findings).toEqual([expect.objectContaining({ kind: 'missing_entry', line: 3 })]);
+  });
+
   it('detects a deleted file', async () => {
     const { log } = await logWith(3);
     rmSync(log.path);
