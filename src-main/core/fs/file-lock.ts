@@ -44,7 +44,16 @@ export class FileLock {
     const deadline = Date.now() + WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        const release = await lockfile.lock(this.#path, { realpath: false, stale: 10_000, update: 2_000, retries: 0 });
+        const release = await lockfile.lock(this.#path, {
+          realpath: false,
+          stale: 10_000,
+          update: 2_000,
+          retries: 0,
+          // proper-lockfile's default throws from a timer, killing the process mid-change; it also
+          // fires when its mtime check races our own release. The change under way is crash-safe
+          // either way, so finishing it is the better answer.
+          onCompromised: () => undefined,
+        });
         try {
           // proper-lockfile watches the directory's mtime to notice a takeover: keep it as it was.
           const { mtime } = statSync(lockDir);
