@@ -1,8 +1,8 @@
 import { resolveDataDir } from '../core/data-dir.js';
 import { KeywayService } from '../core/service.js';
 import { findRunningServer } from '../server/server-info.js';
-import { localServiceApi, type ServiceApi } from '../server/service-rpc.js';
-import { connectServiceApi, type RemoteServiceApi } from './service-client.js';
+import { localCalls, type ServiceCalls } from './service-calls.js';
+import { connectService, type RemoteService } from './service-client.js';
 
 /** What a command needs from its surroundings: output streams, stdin, and the service, opened lazily. */
 export class CliIo {
@@ -10,8 +10,8 @@ export class CliIo {
   exitCode: number | undefined;
   #service: KeywayService | undefined;
   #serviceOptions: { dataDir?: string; store?: string; configPath?: string } = {};
-  #api: Promise<ServiceApi> | undefined;
-  #remote: RemoteServiceApi | undefined;
+  #api: Promise<ServiceCalls> | undefined;
+  #remote: RemoteService | undefined;
 
   constructor(
     readonly out: (line: string) => void,
@@ -34,13 +34,13 @@ export class CliIo {
    * The service for a command: the running one over the data dir's socket when `keyway serve` or
    * the tray app owns this data dir, else this process's own. Commands use this, not service().
    */
-  api(): Promise<ServiceApi> {
+  api(): Promise<ServiceCalls> {
     this.#api ??= (async () => {
       // --config names a file for this invocation, so it never goes to a running service's config.
       const running = this.#service || this.#serviceOptions.configPath ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
-      if (!running) return localServiceApi(this.service());
-      this.#remote = await connectServiceApi(running.socket, { env: this.env, cwd: process.cwd() });
-      return this.#remote.api;
+      if (!running) return localCalls(this.service());
+      this.#remote = await connectService(running, { env: this.env, cwd: process.cwd(), warn: (line) => this.err(`keyway: ${line}`) });
+      return this.#remote.calls;
     })();
     return this.#api;
   }

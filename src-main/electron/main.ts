@@ -12,6 +12,7 @@ import { loadOrCreateToken } from '../http/auth.js';
 import { staticUiRoutes, UI_CSP } from '../http/static-ui.js';
 import { DEFAULT_HTTP_PORT, startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
 import { findRunningServer, readServerInfo } from '../server/server-info.js';
+import { OWNER_GUI } from '../shared/caller.js';
 import type { AppView } from '../shared/dashboard.js';
 import { setupIpc } from './ipc.js';
 import { notifyFor } from './notifications.js';
@@ -87,7 +88,7 @@ async function start(): Promise<void> {
     if (action === 'quit') return app.quit();
     if (action === 'toggle-launch-at-login') {
       service
-        .updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, { actor: 'gui' })
+        .updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, OWNER_GUI)
         .catch((error: unknown) => dialog.showErrorBox('Launch at login was not changed', error instanceof Error ? error.message : String(error)));
       return;
     }

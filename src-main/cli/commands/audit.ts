@@ -9,7 +9,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .description('show the tamper-evident audit log')
     .option('--limit <n>', 'newest N entries', parseLimit, 50)
     .action(async (options: { limit: number }) => {
-      io.print({ entries: await (await io.api()).auditEntries(options.limit) }, (r) =>
+      io.print({ entries: await (await io.api()).call('audit.list', { limit: options.limit }) }, (r) =>
         r.entries.length === 0 ? 'The audit log is empty.' : formatEntries(r.entries),
       );
     });
@@ -18,7 +18,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .command('verify')
     .description('check the hash chain; exits 1 naming the first broken line')
     .action(async () => {
-      const result = await (await io.api()).verifyAudit();
+      const result = await (await io.api()).call('audit.verify', {});
       io.print(result, (r) =>
         r.ok ? `Audit log intact: ${r.entries} entries verified.` : `Audit log BROKEN at line ${r.first_broken_line}: ${r.problem}.`,
       );

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { KeyRecord } from '../../shared/keys.js';
 import type { KeyValidationResult } from '../../shared/validation.js';
@@ -7,8 +8,6 @@ import type { CliIo } from '../io.js';
 import { providerArgument } from '../provider-argument.js';
 import { readSecret } from '../read-secret.js';
 import { table } from '../table.js';
-
-const CLI = { actor: 'cli' } as const;
 
 interface SecretOptions {
   label: string;
@@ -27,10 +26,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  keyway keys add anthropic --from-env ANTHROPIC_API_KEY\n  pbpaste | keyway keys add openai --label work')
     .action(async (provider: ProviderId, options: SecretOptions) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `${provider} API key:`);
-      const result = await (await io.api()).addKey(
-        { provider, label: options.label, ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }) },
-        CLI,
-      );
+      const result = await (await io.api()).call('keys.add', {
+        provider,
+        label: options.label,
+        ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }),
+      });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(result, (r) => `${r.created ? 'Added' : 'Updated'} ${r.key.id} ${r.key.masked} (fingerprint ${r.key.fingerprint}) in the ${r.key.store} store.`);
     });
@@ -40,7 +40,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .description('list stored keys (masked; secrets are never shown)')
     .addArgument(providerArgument(false))
     .action(async (provider: ProviderId | undefined) => {
-      io.print(await (await io.api()).listKeys({ provider }), (r) =>
+      io.print(await (await io.api()).call('keys.list', { provider }), (r) =>
         r.keys.length === 0 ? 'No keys yet. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY' : formatKeys(r.keys),
       );
     });
@@ -54,15 +54,12 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--grace <seconds>', 'keep the old key usable for this long', parseSeconds, 0)
     .action(async (provider: ProviderId, options: SecretOptions & { grace: number }) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `new ${provider} API key:`);
-      const result = await (await io.api()).rotateKey(
-        {
-          provider,
-          label: options.label,
-          grace_seconds: options.grace,
-          ...(options.fromEnv ? { env_var: options.fromEnv } : { new_api_key: secret }),
-        },
-        CLI,
-      );
+      const result = await (await io.api()).call('keys.rotate', {
+        provider,
+        label: options.label,
+        grace_seconds: options.grace,
+        ...(options.fromEnv ? { env_var: options.fromEnv } : { new_api_key: secret }),
+      });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(result, (r) => `Rotated ${r.key.id}: now ${r.key.masked} (fingerprint ${r.key.fingerprint}).`);
     });
@@ -73,7 +70,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addArgument(providerArgument())
     .option('--label <label>', 'which key', 'default')
     .action(async (provider: ProviderId, options: { label: string }) => {
-      const result = await (await io.api()).removeKey({ provider, label: options.label }, CLI);
+      const result = await (await io.api()).call('keys.remove', { provider, label: options.label });
       io.print(result, (r) => `Removed ${r.removed.id} ${r.removed.masked}.`);
     });
 
@@ -88,11 +85,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
       const api = await io.api();
       const offline = options.offline === true;
       let results: KeyValidationResult[];
-      if (provider && options.label) results = [await api.validateKey(provider, options.label, { offline }, CLI)];
+      if (provider && options.label) results = [await api.call('keys.validate', { provider, label: options.label, offline })];
       else if (provider) {
-        const { keys } = await api.listKeys({ provider });
-        results = await Promise.all(keys.map((k) => api.validateKey(provider, k.label, { offline }, CLI)));
-      } else results = (await api.validateAllKeys({ offline }, CLI)).results;
+        const { keys } = await api.call('keys.list', { provider });
+        results = await Promise.all(keys.map((k) => api.call('keys.validate', { provider, label: k.label, offline })));
+      } else results = (await api.call('keys.validate_all', { offline })).results;
       const valid = results.filter((r) => r.ok).length;
       io.print({ results, valid, failed: results.length - valid }, (r) =>
         r.results.length === 0
@@ -111,7 +108,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
     .action(async (options: { to: string; passphraseEnv?: string }) => {
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await (await io.api()).exportKeys(options.to, passphrase, CLI);
+      const result = await (await io.api()).call('keys.export', { path: resolve(options.to), passphrase });
       io.print(result, (r) => `Exported ${r.count} key(s) to ${r.path}.`);
     });
 
@@ -122,7 +119,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
     .action(async (options: { from: string; passphraseEnv?: string }) => {
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await (await io.api()).importKeys(options.from, passphrase, CLI);
+      const result = await (await io.api()).call('keys.import', { path: resolve(options.from), passphrase });
       io.print(result, (r) => `Imported ${r.imported.length} key(s) into the ${r.store} store.`);
     });
 }

@@ -16,8 +16,8 @@ export function registerRouteCommand(program: Command, io: CliIo): void {
     .action(async (taskType: string, options: { prefer?: ProviderId; fallback: boolean }) => {
       const api = await io.api();
       // One-shot commands run no background pings: ask Ollama now so local is only chosen when it answers.
-      await api.checkLocalHealth();
-      const result = await api.routeRequest({ task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
+      await api.call('providers.check_local', {});
+      const result = await api.call('routing.route', { task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
       io.print(result, formatRoute);
     });
 }

@@ -16,12 +16,15 @@ export interface AppSettings {
   allow_mcp_key_changes: boolean;
   health_ping_interval_s: number;
   launch_at_login: boolean;
+  /** Environment variable names agents may read besides each provider's own (`ANTHROPIC_API_KEY`, ...). */
+  agent_env_vars: string[];
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   allow_mcp_key_changes: true,
   health_ping_interval_s: 30,
   launch_at_login: false,
+  agent_env_vars: [],
 };
 
 /**
