@@ -12,6 +12,8 @@ import { registerBudgetCommands } from './commands/budget.js';
 import { registerRouteCommand } from './commands/route.js';
 import { registerProviderCommands } from './commands/providers.js';
 import { registerRecommendCommand } from './commands/recommend.js';
+import { registerSettingsCommands } from './commands/settings.js';
+import { registerTokenCommands } from './commands/tokens.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -46,5 +48,7 @@ export function buildProgram(io: CliIo): Command {
   registerRouteCommand(program, io);
   registerProviderCommands(program, io);
   registerRecommendCommand(program, io);
+  registerSettingsCommands(program, io);
+  registerTokenCommands(program, io);
   return program;
 }

@@ -32,7 +32,7 @@ export async function updateAppSettings(deps: AppSettingsDeps, patch: unknown, c
     actor: ctx.actor,
     action: 'settings.update',
     outcome: 'ok',
-    detail: fields.map((field) => `${field}=${String(parsed[field as keyof typeof parsed])}`).join(' ') || null,
+    detail: fields.map((field) => `${field}=${JSON.stringify(parsed[field as keyof typeof parsed])}`).join(' ') || null,
   });
   deps.events.emit('settings.changed', { fields });
   return readAppSettings(deps);

@@ -14,9 +14,11 @@ import { DEFAULT_BASE_URLS } from './providers/endpoints.js';
  * - `env_var` only a name tied to that provider's key (`ANTHROPIC_API_KEY`, `ANTHROPIC_API_KEY_NEW`)
  *   or one the owner listed in `agent_env_vars`; no key for `local` at all;
  * - `base_url` only the provider's official API (the owner sets proxies).
- * Throws a `forbidden` KeywayError whose remedy says what the owner can do instead.
+ * Throws a `forbidden` KeywayError whose remedy says what the owner can do instead. Called twice by
+ * dispatch: before the input is parsed (`input` undefined: may this caller use the channel at all?)
+ * and after (may it make this particular change?).
  */
-export function authorize<C extends Channel>(channel: C, input: ChannelParsed<C>, caller: Caller, settings: () => AppSettings): void {
+export function authorize<C extends Channel>(channel: C, input: ChannelParsed<C> | undefined, caller: Caller, settings: () => AppSettings): void {
   const spec = CHANNELS[channel];
   if (!spec.principals.includes(caller.principal)) {
     const cli = OWNER_CLI_WORDS[channel];
@@ -26,7 +28,7 @@ export function authorize<C extends Channel>(channel: C, input: ChannelParsed<C>
       ...(cli ? { cli } : {}),
     });
   }
-  if (caller.principal !== 'agent' || !spec.mutates) return;
+  if (input === undefined || caller.principal !== 'agent' || !spec.mutates) return;
   switch (channel) {
     case 'keys.add':
     case 'keys.rotate':

@@ -48,7 +48,22 @@ function handlersFor(s: KeywayService): Handlers {
     'config.get': () => s.config.current(),
     'audit.list': (input) => s.auditLog.read(input.limit),
     'audit.verify': () => s.auditLog.verify(),
+    'tokens.list': (input) => ({ tokens: s.tokens.list(input.kind) }),
+    'tokens.create': (input, caller) => audited(s, caller, 'token.create', `${input.kind} ${input.name}`, () => s.tokens.create(input)),
+    'tokens.revoke': (input, caller) => audited(s, caller, 'token.revoke', input.id, () => s.tokens.revoke(input.id)),
   };
+}
+
+/** Runs a change that has no audit of its own and records its outcome (never the token itself). */
+async function audited<T>(s: KeywayService, caller: Caller, action: string, detail: string, work: () => Promise<T>): Promise<T> {
+  try {
+    const result = await work();
+    await s.auditLog.append({ actor: caller.actor, action, outcome: 'ok', detail });
+    return result;
+  } catch (error) {
+    await s.auditLog.append({ actor: caller.actor, action, outcome: 'error', error_code: isKeywayError(error) ? error.code : 'internal', detail });
+    throw error;
+  }
 }
 
 const handlers = new WeakMap<KeywayService, Handlers>();
@@ -65,13 +80,10 @@ export async function dispatch(service: KeywayService, channel: unknown, input: 
   if (!isChannel(channel)) {
     throw new KeywayError('invalid_input', `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}. Use one of: ${CHANNEL_NAMES.join(', ')}.`);
   }
+  const settings = () => service.settings.read().app;
+  await authorized(service, channel, input, caller, () => authorize(channel, undefined, caller, settings));
   const parsed = parseInput(CHANNELS[channel].input, input ?? {}) as ChannelParsed<Channel>;
-  try {
-    authorize(channel, parsed, caller, () => service.settings.read().app);
-  } catch (error) {
-    if (isKeywayError(error) && error.code === 'forbidden') await auditRefusal(service, channel, parsed, caller, error);
-    throw error;
-  }
+  await authorized(service, channel, parsed, caller, () => authorize(channel, parsed, caller, settings));
   let table = handlers.get(service);
   if (!table) handlers.set(service, (table = handlersFor(service)));
   return (table[channel] as (input: unknown, caller: Caller) => unknown)(parsed, caller);
@@ -80,12 +92,23 @@ export async function dispatch(service: KeywayService, channel: unknown, input: 
 /** dispatch, answering the `{ ok, result | error }` envelope of IPC and `/api` instead of throwing. */
 export async function dispatchToResponse(service: KeywayService, channel: unknown, input: unknown, caller: Caller): Promise<ApiResponse<Channel>> {
   try {
+    const result = await dispatch(service, channel, input, caller);
     if (isChannel(channel) && 'stream' in CHANNELS[channel]) {
       throw new KeywayError('invalid_input', `${channel} streams its result; use the keyway CLI (keyway usage export).`);
     }
-    return { ok: true, result: (await dispatch(service, channel, input, caller)) as ChannelResult<Channel> };
+    return { ok: true, result: result as ChannelResult<Channel> };
   } catch (error) {
     return { ok: false, error: toErrorInfo(error) };
+  }
+}
+
+/** Runs an authority check; a refusal is audited with the real caller before it is thrown. */
+async function authorized(service: KeywayService, channel: Channel, input: unknown, caller: Caller, check: () => void): Promise<void> {
+  try {
+    check();
+  } catch (error) {
+    if (isKeywayError(error) && error.code === 'forbidden') await auditRefusal(service, channel, input, caller, error);
+    throw error;
   }
 }
 

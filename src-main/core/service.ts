@@ -52,6 +52,7 @@ import type {
 } from '../shared/routing.js';
 import type { KeyValidationResult, ValidateAllKeysResult } from '../shared/validation.js';
 import { openSecretStore } from './vault/select-store.js';
+import { TokenStore } from './tokens/token-store.js';
 
 export interface ServiceOptions {
   /** `--data-dir`; falls back to KEYWAY_DATA_DIR, then the platform app-data folder. */
@@ -78,6 +79,8 @@ export class KeywayService {
   readonly auditLog: AuditLog;
   readonly config: ConfigStore;
   readonly keys: KeyVault;
+  /** Local tokens (dashboard, editor, gateway): hashes only, in tokens.json. */
+  readonly tokens: TokenStore;
   readonly events = new ServiceEvents();
   readonly now: () => Date;
   /** Usage ledger, prices and budgets (ledger and budgets open on first use). */
@@ -92,6 +95,7 @@ export class KeywayService {
     this.now = options.now ?? (() => new Date());
     this.settings = new SettingsStore(dataDir);
     this.auditLog = new AuditLog(files.audit, this.now);
+    this.tokens = new TokenStore({ dataDir, now: () => this.now().getTime() });
     this.config = new ConfigStore(options.configPath ?? (env.KEYWAY_CONFIG || files.routingConfig));
     this.accounting = new Accounting({
       usagePath: files.usage,

@@ -37,6 +37,7 @@ import {
   type RoutingRecommendations,
 } from './routing.js';
 import { UpdateRoutingInputSchema, type UpdateRoutingResult } from './routing-update.js';
+import { CreateTokenInputSchema, TOKEN_KINDS, TokenIdSchema, type CreatedToken, type TokenRecord } from './tokens.js';
 import {
   EstimateCostInputSchema,
   ExportUsageInputSchema,
@@ -64,6 +65,8 @@ export const CountTokensInputSchema = z.strictObject({
   model: z.string().min(1).max(128).optional(),
   text: z.string().max(16 * 1024 * 1024, 'text is longer than 16 MiB'),
 });
+
+export const TokenListInputSchema = z.strictObject({ kind: z.enum(TOKEN_KINDS).optional() });
 
 const OWNER: readonly Principal[] = ['owner'];
 const ANYONE: readonly Principal[] = ['owner', 'agent'];
@@ -124,6 +127,9 @@ export const CHANNELS = {
   'config.get': spec(NoInputSchema, false, OWNER, 'config.get'),
   'audit.list': spec(AuditListInputSchema, false, OWNER, 'audit.list'),
   'audit.verify': spec(NoInputSchema, false, OWNER, 'audit.verify'),
+  'tokens.list': spec(TokenListInputSchema, false, OWNER, 'token.list'),
+  'tokens.create': spec(CreateTokenInputSchema, true, OWNER, 'token.create'),
+  'tokens.revoke': spec(TokenIdSchema, true, OWNER, 'token.revoke'),
 } as const satisfies Record<string, ChannelSpec>;
 
 /** What each channel returns on success (the CLI's `--json`, `/api`, IPC and MCP structuredContent). */
@@ -160,6 +166,9 @@ export interface ChannelResults {
   'config.get': RoutingConfig;
   'audit.list': AuditEntry[];
   'audit.verify': AuditVerifyResult;
+  'tokens.list': { tokens: TokenRecord[] };
+  'tokens.create': CreatedToken;
+  'tokens.revoke': TokenRecord;
 }
 
 export type Channel = keyof typeof CHANNELS & keyof ChannelResults;

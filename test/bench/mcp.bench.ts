@@ -57,7 +57,7 @@ function sameWorkServer(service: KeywayService): McpServer {
     { inputSchema: { provider: estimate.provider, input_tokens: estimate.input_tokens, output_tokens: estimate.output_tokens, model: estimate.model }, outputSchema: CostEstimateOutput },
     (args) => answer(service.estimateCost(args)),
   );
-  server.registerTool('track_request', { inputSchema: TrackRequestInputSchema.shape, outputSchema: TrackOutput }, async (args) => answer(await service.trackRequest(args, { actor: 'bench' })));
+  server.registerTool('track_request', { inputSchema: TrackRequestInputSchema.shape, outputSchema: TrackOutput }, async (args) => answer(await service.trackRequest(args, { principal: 'owner', actor: 'bench' })));
   return server;
 }
 
@@ -107,7 +107,7 @@ async function socketFigures(dataDir: string): Promise<Record<string, Percentile
     const { keyway: estimate, sameWork: sameWorkEstimate } = await pairedRoundTrips(keywayClient, sameWorkClient, ESTIMATE);
     const { keyway: track, sameWork: sameWorkTrack } = await pairedRoundTrips(keywayClient, sameWorkClient, TRACK);
     const bareAgain = await roundTrips(bareClient, TRIVIAL);
-    const ctx = { actor: 'bench' };
+    const ctx = { principal: 'owner', actor: 'bench' } as const;
     const directEstimate = await timed(async () => void service.estimateCost(ESTIMATE.arguments as never));
     const directTrack = await timed(() => service.trackRequest(TRACK.arguments as never, ctx).then(() => undefined));
     return { bare: best(bareFirst, bareAgain), estimate, track, directEstimate, directTrack, sameWorkEstimate, sameWorkTrack };

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function pointAtEmulators(service: KeywayService, emu: Emulators): Promise<void> {
   for (const [provider, block] of Object.entries(configFor(emu))) {
-    await service.updateProviderConfig(provider as 'anthropic', { base_url: block.base_url }, { actor: 'test' });
+    await service.updateProviderConfig(provider as 'anthropic', { base_url: block.base_url }, { principal: 'owner', actor: 'test' });
   }
 }
 
@@ -45,7 +45,7 @@ async function connect(kind: Transport, emu: Emulators): Promise<{ client: Clien
     open.push(() => client.close());
     return { client, dataDir, logs: () => logs() + stderr.join('') };
   }
-  const client = kind === 'socket' ? await socketClient(server.running.info.socket) : await httpClient(server.running.info.mcp_url, server.running.token);
+  const client = kind === 'socket' ? await socketClient(server.running.info.socket) : await httpClient(server.running.info.mcp_url, server.editorToken);
   open.push(() => client.close());
   return { client, dataDir, logs };
 }

@@ -25,6 +25,8 @@ export function openTestService(dataDir = tempDir(), env: NodeJS.ProcessEnv = {}
 export interface TestServer {
   service: KeywayService;
   running: RunningKeywayServer;
+  /** An editor token: opens /mcp with agent powers (the dashboard token is running.token). */
+  editorToken: string;
   logs: string[];
   close(): Promise<void>;
 }
@@ -33,9 +35,11 @@ export interface TestServer {
 export async function startTestServer(service = openTestService()): Promise<TestServer> {
   const logs: string[] = [];
   const running = await startKeywayServer({ service, port: 0, log: (line) => logs.push(line) });
+  const { token: editorToken } = await service.tokens.create({ kind: 'editor', name: 'test-editor' });
   return {
     service,
     running,
+    editorToken,
     logs,
     close: async () => {
       await running.close();

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { agentMayRead } from '../../core/authority.js';
+import { SettingsStore } from '../../core/config/settings-store.js';
 import { resolveDataDir } from '../../core/data-dir.js';
+import { isProviderId } from '../../shared/providers.js';
 import { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests } from '../../mcp/in-flight.js';
 import { createMcpServer } from '../../mcp/server.js';
 import { bridgeStdioToSocket } from '../../mcp/stdio-bridge.js';
@@ -15,10 +18,13 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
       // Only protocol messages may reach stdout; every diagnostic goes to stderr.
       const log = (line: string) => io.err(`keyway mcp: ${line}`);
-      const running = await findRunningServer(resolveDataDir(dataDir, io.env));
+      const dir = resolveDataDir(dataDir, io.env);
+      const running = await findRunningServer(dir);
       if (running) {
         log(`bridging to the running service (pid ${running.pid})`);
-        await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log });
+        // The same rule the service applies, so a value the service would refuse never leaves this process.
+        const mayForward = (provider: unknown, name: string): boolean => isProviderId(provider) && agentMayRead(provider, name, new SettingsStore(dir).read().app);
+        await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log, mayForward });
         return;
       }
       const connection = createMcpServer({ service: io.service(), transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });

@@ -1,3 +1,4 @@
+import { remedyCommand } from '../../shared/remedy.js';
 import { Option, type Command } from 'commander';
 import type { ProviderId } from '../../shared/providers.js';
 import { PROVIDER_IDS } from '../../shared/providers.js';
@@ -24,6 +25,6 @@ export function registerRouteCommand(program: Command, io: CliIo): void {
 
 function formatRoute(r: RouteResult): string {
   const lines = [`${r.task_type} -> ${r.provider}${r.model ? ` (${r.model})` : ''}`, `why: ${r.reason}`, `chain: ${r.chain.join(' > ')}`];
-  for (const s of r.skipped) lines.push(`skipped ${s.provider}: ${s.reason}: ${s.detail}`);
+  for (const s of r.skipped) lines.push(`skipped ${s.provider}: ${s.reason}: ${s.detail}${s.remedy ? ` (fix: ${remedyCommand(s.remedy)})` : ''}`);
   return lines.join('\n');
 }

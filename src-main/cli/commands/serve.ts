@@ -1,20 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { KeywayError } from '../../core/errors.js';
-import { DEFAULT_HTTP_PORT, startKeywayServer } from '../../server/keyway-server.js';
-import { apiRoutes } from '../../http/api-routes.js';
-import { staticUiRoutes } from '../../http/static-ui.js';
+import { startKeywayServer } from '../../server/keyway-server.js';
+import { DEFAULT_HTTP_PORT, resolvePort, toPort } from '../../server/port.js';
 import type { CliIo } from '../io.js';
 
-/** --port, then KEYWAY_PORT, then the default; 0 picks any free port. */
-export function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv): number {
-  if (option !== undefined) return option;
-  if (!env.KEYWAY_PORT) return DEFAULT_HTTP_PORT;
-  const port = toPort(env.KEYWAY_PORT);
-  if (port === undefined) {
-    throw new KeywayError('invalid_input', `KEYWAY_PORT must be a whole number from 0 to 65535, got "${env.KEYWAY_PORT}". Fix it or unset it.`);
-  }
-  return port;
-}
+export { resolvePort };
 
 /** Commander parser for --port. */
 export function parsePort(value: string): number {
@@ -33,8 +22,6 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         service: io.service(),
         port: resolvePort(options.port, io.env),
         log: (line) => io.err(`keyway: ${line}`),
-        publicRoutes: staticUiRoutes(),
-        protectedRoutes: apiRoutes(io.service()),
       });
       io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
       await new Promise<void>((resolve) => {
@@ -51,9 +38,4 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       });
       await running.close();
     });
-}
-
-function toPort(value: string): number | undefined {
-  const n = Number(value);
-  return /^\d+$/.test(value.trim()) && Number.isInteger(n) && n >= 0 && n <= 65535 ? n : undefined;
 }

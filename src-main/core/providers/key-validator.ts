@@ -54,10 +54,9 @@ export class KeyValidator {
     const parsed = parseInput(ValidateKeyInputSchema, input);
     const record = this.#deps.keys.find(parsed.provider, parsed.label);
     if (!record) {
-      const error = new KeywayError(
-        'key_not_found',
-        `No ${parsed.provider} key with label "${parsed.label}" to validate. Add one first (keyway keys add ${parsed.provider}${parsed.label === 'default' ? '' : ` --label ${parsed.label}`}).`,
-      );
+      const error = new KeywayError('key_not_found', `No ${parsed.provider} key with label "${parsed.label}" to validate.`, {
+        remedy: { action: 'add_key', provider: parsed.provider, label: parsed.label },
+      });
       await this.#deps.audit.append({ actor: ctx.actor, action: 'key.validate', provider: parsed.provider, outcome: 'error', error_code: error.code });
       throw error;
     }

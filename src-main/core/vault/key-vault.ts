@@ -298,7 +298,7 @@ export class KeyVault {
   #require(provider: ProviderId, label: string): KeyRecord {
     const record = this.find(provider, label);
     if (!record) {
-      throw new KeywayError('key_not_found', `No ${provider} key with label "${label}". Add one first (keyway keys add ${provider}${label === 'default' ? '' : ` --label ${label}`}).`);
+      throw new KeywayError('key_not_found', `No ${provider} key with label "${label}".`, { remedy: { action: 'add_key', provider, label } });
     }
     return record;
   }

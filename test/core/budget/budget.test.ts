@@ -6,7 +6,7 @@ import { KeywayError } from '../../../src-main/core/errors.js';
 import type { BudgetAlert } from '../../../src-main/shared/budget.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CLI = { actor: 'cli' };
+const CLI = { principal: 'owner', actor: 'cli' } as const;
 
 interface Harness {
   service: KeywayService;
