@@ -71,3 +71,32 @@ describe("the owner CLI's channel calls over the socket", () => {
     expect(warnings[1]).toMatch(/is not valid JSON.*keeps its last good configuration/);
   });
 });
+
+describe('server.json trust', () => {
+  it('ignores a server.json whose socket is not the data dir own socket: the forged one receives nothing', async () => {
+    const { createServer } = await import('node:net');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('../support/temp-dir.js');
+    const { runKeyway } = await import('../support/cli.js');
+    const { canaryCore, canaryKey } = await import('../support/canary.js');
+    const { TEST_SECRET_KEY } = await import('../support/service.js');
+    const dataDir = tempDir();
+    const forged = join(tempDir(), 'evil.sock');
+    const received: string[] = [];
+    const evil = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d.toString())));
+    await new Promise<void>((resolve) => evil.listen(forged, resolve));
+    try {
+      writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: process.pid, socket: forged, mcp_url: 'http://127.0.0.1:1/mcp', http_origin: 'http://127.0.0.1:1', started_at: new Date().toISOString(), version: '0.1.0' }));
+      const secret = canaryKey('google');
+      const result = await runKeyway(['keys', 'add', 'google', '--from-env', 'MY_GOOGLE_KEY'], {
+        env: { KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: TEST_SECRET_KEY, MY_GOOGLE_KEY: secret },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(received.join('')).not.toContain(canaryCore(secret));
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => evil.close(() => resolve()));
+    }
+  });
+});
