@@ -1,5 +1,8 @@
-import type { BudgetAlert, BudgetStatus, SetBudgetInput } from '../../shared/budget.js';
-import { SetBudgetInputSchema } from '../../shared/budget.js';
+import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../../shared/budget.js';
+import type { z } from 'zod';
+import { change } from '../config/config-change.js';
+
+type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
 import type { RoutingConfig } from '../../shared/config.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../../shared/usage.js';
@@ -91,19 +94,21 @@ export class Accounting {
   }
 
   /** Changes the budget block of routing_config.json (other fields untouched) and records who did it. */
-  async setBudget(input: SetBudgetInput, ctx: CallContext): Promise<BudgetStatus> {
-    const parsed = parseInput(SetBudgetInputSchema, input);
+  async setBudget(parsed: SetBudgetParsed, ctx: CallContext): Promise<BudgetStatus> {
     const { provider, ...fields } = parsed;
-    await this.#options.config.update((raw) => {
-      const budget = asObject(raw, 'budget');
-      const target = provider ? asObject(asObject(budget, 'per_provider'), provider) : budget;
-      for (const [name, value] of Object.entries(fields)) if (value !== undefined) target[name] = value;
-    });
+    const { config } = this.#options;
     const detail = Object.entries(fields)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
-    await this.#options.auditLog.append({ actor: ctx.actor, action: 'budget.set', outcome: 'ok', provider: provider ?? null, detail });
+    await change({ audit: this.#options.auditLog, events: this.#options.events }, 'budget.set', ctx, async () => {
+      await config.update((raw) => {
+        const budget = asObject(raw, 'budget');
+        const target = provider ? asObject(asObject(budget, 'per_provider'), provider) : budget;
+        for (const [name, value] of Object.entries(fields)) if (value !== undefined) target[name] = value;
+      });
+      return { result: undefined, detail, notice: { config: config.path } };
+    }, provider ?? null);
     await this.budget.fireAlerts();
     return this.budget.check();
   }

@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import {
-  AddKeyInputSchema,
-  KeyRefSchema,
   ListKeysInputSchema,
-  RotateKeyInputSchema,
-  type AddKeyInput,
+  type AddKeyParsed,
   type AddKeyResult,
   type ExportKeysResult,
   type FormatCheck,
   type ImportKeysResult,
   type KeyRecord,
-  type KeyRef,
+  type KeyRefParsed,
   type ListKeysInput,
   type ListKeysResult,
   type RemoveKeyResult,
-  type RotateKeyInput,
+  type RotateKeyParsed,
   type RotateKeyResult,
   type ValidationState,
 } from '../../shared/keys.js';
@@ -87,9 +84,9 @@ export class KeyVault {
     return this.#deps.settings.read().keys[keyIdOf(provider, label)];
   }
 
-  add(input: AddKeyInput, ctx: CallContext): Promise<AddKeyResult> {
-    return this.#audited(ctx, 'key.add', input, async () => {
-      const parsed = parseInput(AddKeyInputSchema, input);
+  /** Stores a key; `parsed` was validated once, at the edge (core/dispatch.ts). */
+  add(parsed: AddKeyParsed, ctx: CallContext): Promise<AddKeyResult> {
+    return this.#audited(ctx, 'key.add', parsed, async () => {
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.api_key, parsed.env_var, ctx));
       const source = parsed.env_var ? `env:${parsed.env_var}` : 'value';
       return this.#lock.run(async () => {
@@ -128,9 +125,8 @@ export class KeyVault {
     });
   }
 
-  rotate(input: RotateKeyInput, ctx: CallContext): Promise<RotateKeyResult> {
-    return this.#audited(ctx, 'key.rotate', input, async () => {
-      const parsed = parseInput(RotateKeyInputSchema, input);
+  rotate(parsed: RotateKeyParsed, ctx: CallContext): Promise<RotateKeyResult> {
+    return this.#audited(ctx, 'key.rotate', parsed, async () => {
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.new_api_key, parsed.env_var, ctx));
       return this.#lock.run(async () => {
         const existing = this.#require(parsed.provider, parsed.label);
@@ -166,9 +162,8 @@ export class KeyVault {
     });
   }
 
-  remove(input: KeyRef, ctx: CallContext): Promise<RemoveKeyResult> {
-    return this.#audited(ctx, 'key.remove', input, async () => {
-      const ref = parseInput(KeyRefSchema, input);
+  remove(ref: KeyRefParsed, ctx: CallContext): Promise<RemoveKeyResult> {
+    return this.#audited(ctx, 'key.remove', ref, async () => {
       return this.#lock.run(async () => {
         const existing = this.#require(ref.provider, ref.label);
         const store = await this.store();

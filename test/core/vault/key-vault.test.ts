@@ -50,7 +50,7 @@ describe('KeyVault through KeywayService', () => {
     const service = openTestService({ cwd, env: { FROM_ENV: fromEnv, BOTH: fromEnv } });
     await service.addKey({ provider: 'anthropic', label: 'file', env_var: 'FROM_FILE' }, CLI);
     await service.addKey({ provider: 'anthropic', label: 'env', env_var: 'FROM_ENV' }, CLI);
-    await service.addKey({ provider: 'anthropic', label: 'caller', env_var: 'BOTH' }, { principal: 'agent', actor: 'mcp:test', callerEnv: { BOTH: fromCaller } });
+    await service.addKey({ provider: 'anthropic', label: 'caller', env_var: 'BOTH' }, { principal: 'owner', actor: 'cli', callerEnv: { BOTH: fromCaller } });
     expect((await service.keys.getSecret('anthropic', 'file')).current).toBe(fromFile);
     expect((await service.keys.getSecret('anthropic', 'env')).current).toBe(fromEnv);
     expect((await service.keys.getSecret('anthropic', 'caller')).current).toBe(fromCaller);
@@ -59,7 +59,7 @@ describe('KeyVault through KeywayService', () => {
 
   it.each(['SECRET_KEY', 'KEYWAY_DATA_DIR'])('refuses to store Keyway\'s own setting %s as a key', async (name) => {
     const service = openTestService({ env: { KEYWAY_DATA_DIR: '/tmp/CANARYdir' } });
-    await expect(service.addKey({ provider: 'local', env_var: name }, { principal: 'agent', actor: 'mcp:test' })).rejects.toMatchObject({
+    await expect(service.addKey({ provider: 'local', env_var: name }, { principal: 'owner', actor: 'cli' })).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringContaining('not a provider API key'),
     });
