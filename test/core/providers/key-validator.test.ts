@@ -154,7 +154,7 @@ describe('validateKey against the provider emulators', () => {
 
   it('fails with key_not_found (and an audit entry) for a label that does not exist', async () => {
     const { service } = fixture();
-    await expect(service.validateKey('openai', 'work', {}, CTX)).rejects.toMatchObject({ code: 'key_not_found', message: expect.stringContaining('keyway keys add openai --label work') as string });
+    await expect(service.validateKey('openai', 'work', {}, CTX)).rejects.toMatchObject({ code: 'key_not_found', remedy: { action: 'add_key', provider: 'openai', label: 'work' } });
     expect(service.auditEntries().at(-1)).toMatchObject({ action: 'key.validate', outcome: 'error', error_code: 'key_not_found' });
   });
 

@@ -131,7 +131,7 @@ describe('KeyVault through KeywayService', () => {
     expect(removed.id).toBe('google:default');
     expect(service.listKeys().keys).toEqual([]);
     expect(await (await service.keys.store()).accounts()).toEqual([]);
-    await expect(service.removeKey({ provider: 'google' }, CLI)).rejects.toMatchObject({ code: 'key_not_found', message: expect.stringContaining('keyway keys add google') });
+    await expect(service.removeKey({ provider: 'google' }, CLI)).rejects.toMatchObject({ code: 'key_not_found', remedy: { action: 'add_key', provider: 'google', label: 'default' } });
   });
 
   it('announces every key change on the event bus', async () => {
