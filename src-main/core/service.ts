@@ -26,7 +26,7 @@ import type {
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
 import type { PriceCatalog } from './providers/catalog.js';
-import { Accounting } from './usage/accounting.js';
+import { Accounting } from './accounting.js';
 import type { UsageLedger } from './usage/usage-ledger.js';
 import { readAppSettings, type AppSettingsDeps } from './app-settings.js';
 import { AuditLog } from './audit/audit-log.js';

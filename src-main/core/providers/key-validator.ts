@@ -1,6 +1,7 @@
 import type { RoutingConfig } from '../../shared/config.js';
 import type { KeyRecord, ValidationState } from '../../shared/keys.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import type { HealthStatus } from '../../shared/provider-stats.js';
 import type { ProviderId } from '../../shared/providers.js';
 import {
   ValidateAllKeysInputSchema,
@@ -15,8 +16,6 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { CallContext } from '../call-context.js';
 import { KeywayError, isKeywayError } from '../errors.js';
 import type { ServiceEvents } from '../events.js';
-import type { CircuitBreaker } from '../health/circuit-breaker.js';
-import type { HealthMonitor } from '../health/health-monitor.js';
 import { parseInput } from '../parse-input.js';
 import { checkKeyFormat } from '../vault/key-format.js';
 import type { KeyVault } from '../vault/key-vault.js';
@@ -24,12 +23,23 @@ import { baseUrlFor } from './endpoints.js';
 import { probe, type ProbeResult } from './probe.js';
 import { isInvalidKeyAnswer, validationRequest } from './validation-request.js';
 
-export interface KeyValidatorDeps {
+/**
+ * Where live outcomes are reported: provider health and the circuit breaker (health/, wired by
+ * routing/provider-services.ts). Declared here so providers/ never imports health/, which itself
+ * probes through providers/.
+ */
+export interface ProviderObservers {
+  health: {
+    get(provider: ProviderId): { status: HealthStatus };
+    record(provider: ProviderId, observation: { status: Exclude<HealthStatus, 'unknown'>; latency_ms: number | null; detail: string; retry_after_s?: number | null }): unknown;
+  };
+  breaker: { recordSuccess(provider: ProviderId): void; recordFailure(provider: ProviderId): void };
+}
+
+export interface KeyValidatorDeps extends ProviderObservers {
   keys: KeyVault;
   audit: AuditLog;
   events: ServiceEvents;
-  health: HealthMonitor;
-  breaker: CircuitBreaker;
   config: () => RoutingConfig;
   env: NodeJS.ProcessEnv;
   now: () => Date;

@@ -1,23 +1,23 @@
-import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../../shared/budget.js';
+import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../shared/budget.js';
 import type { z } from 'zod';
-import { change } from '../config/config-change.js';
+import { change } from './config/config-change.js';
 
 type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
-import type { RoutingConfig } from '../../shared/config.js';
-import type { ProviderId } from '../../shared/providers.js';
-import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../../shared/usage.js';
-import { EstimateCostInputSchema, ExportUsageInputSchema } from '../../shared/usage.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import { BudgetManager } from '../budget/budget-manager.js';
-import type { CallContext } from '../call-context.js';
-import type { ConfigStore } from '../config/config-store.js';
-import type { ServiceEvents } from '../events.js';
-import { parseInput } from '../parse-input.js';
-import { PriceCatalog, defaultModel } from '../providers/catalog.js';
-import { LocalCalendar } from './local-calendar.js';
-import { countTextTokens } from './token-count.js';
-import { exportChunks } from './usage-export.js';
-import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage-ledger.js';
+import type { RoutingConfig } from '../shared/config.js';
+import type { ProviderId } from '../shared/providers.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../shared/usage.js';
+import { EstimateCostInputSchema, ExportUsageInputSchema } from '../shared/usage.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { BudgetManager } from './budget/budget-manager.js';
+import type { CallContext } from './call-context.js';
+import type { ConfigStore } from './config/config-store.js';
+import type { ServiceEvents } from './events.js';
+import { parseInput } from './parse-input.js';
+import { PriceCatalog, defaultModel } from './providers/catalog.js';
+import { LocalCalendar } from './usage/local-calendar.js';
+import { countTextTokens } from './usage/token-count.js';
+import { exportChunks } from './usage/usage-export.js';
+import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
 
 export interface AccountingOptions {
   usagePath: string;
