@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OWNER_CLI } from '../../src-main/shared/caller.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { KEYWAY_BIN } from '../support/cli.js';
-import { call, fileStoreEnv, httpClient, openTestService, startTestServer, stdioClient, textOf, type TestServer } from '../support/mcp.js';
+import { call, fileStoreEnv, httpClient, openServiceIn, startTestServer, stdioClient, textOf, type TestServer } from '../support/mcp.js';
 import { tempDir } from '../support/temp-dir.js';
 
 /**
@@ -54,7 +54,7 @@ beforeEach(async () => {
   const dataDir = tempDir();
   // The test service runs in its data dir: a .env there is one the service itself would read.
   writeFileSync(join(dataDir, '.env'), `DB_PASSWORD=${DOTENV_PASSWORD}\n`);
-  const service = openTestService(dataDir, { GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY: AWS_SECRET });
+  const service = openServiceIn(dataDir, { GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY: AWS_SECRET });
   server = await startTestServer(service);
   closers.push(() => server.close());
   sink = await listener();

@@ -5,7 +5,7 @@ import { CALLER_ENV_META } from '../../src-main/mcp/call-context.js';
 import { TOOL_NAMES } from '../../src-main/mcp/tools/index.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { canaryCore } from '../support/canary.js';
-import { call, fileStoreEnv, httpClient, openTestService, socketClient, startTestServer, stdioClient, textOf } from '../support/mcp.js';
+import { call, fileStoreEnv, httpClient, openServiceIn, socketClient, startTestServer, stdioClient, textOf } from '../support/mcp.js';
 import { tempDir } from '../support/temp-dir.js';
 
 type Transport = 'socket' | 'http' | 'stdio bridge' | 'stdio in-process';
@@ -26,7 +26,7 @@ async function connect(kind: Transport, emu: Emulators): Promise<{ client: Clien
   const callerEnv = { ANTHROPIC_API_KEY: emu.anthropic.key };
   if (kind === 'stdio in-process') {
     const dataDir = tempDir();
-    const setup = openTestService(dataDir);
+    const setup = openServiceIn(dataDir);
     await pointAtEmulators(setup, emu);
     setup.close();
     const stderr: string[] = [];

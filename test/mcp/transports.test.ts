@@ -3,7 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ListKeysResult } from '../../src-main/shared/keys.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { join } from 'node:path';
-import { fileStoreEnv, httpClient, ok, openTestService, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
+import { fileStoreEnv, httpClient, ok, openServiceIn, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
 import { knownTokens, rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp-dir.js';
 import { KEYWAY_BIN } from '../support/cli.js';
@@ -56,7 +56,7 @@ describe('keyway mcp (stdio, the real built binary)', () => {
     expect(listed.keys[0]!.source).toContain('ANTHROPIC_API_KEY');
     await client.close();
     expect(stderr.join('')).not.toContain(canaryCore(secret));
-    const service = openTestService(dataDir);
+    const service = openServiceIn(dataDir);
     expect(service.auditEntries(1)[0]!.actor).toBe('mcp:stdio-client@9.9');
   });
 
@@ -167,7 +167,7 @@ describe('the MCP socket', () => {
   });
 
   it('refuses a data dir whose socket path is too long for the OS, naming the fix', async () => {
-    const service = openTestService(join(tempDir(), 'd'.repeat(100)));
+    const service = openServiceIn(join(tempDir(), 'd'.repeat(100)));
     await expect(startTestServer(service)).rejects.toThrow(/shorter --data-dir/);
     service.close();
   });
@@ -177,7 +177,7 @@ describe('HTTP sessions', () => {
   it('closes the least recently used session past the limit, and the others keep working', async () => {
     const { mcpHttpEndpoint } = await import('../../src-main/mcp/http-route.js');
     const { startHttpServer } = await import('../../src-main/http/server.js');
-    const service = openTestService();
+    const service = openServiceIn();
     const endpoint = mcpHttpEndpoint({ service, transport: 'http' }, { maxSessions: 2 });
     const http = await startHttpServer({ authenticate: knownTokens({ ['T'.repeat(43)]: 'editor' }), port: 0, routes: { editor: [endpoint.route] } });
     open.push({
