@@ -66,7 +66,6 @@ export const TrackRequestInputSchema = z
   .strict()
   .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
-export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
 
 export interface TrackResult {
   id: number;
