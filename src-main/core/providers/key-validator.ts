@@ -106,8 +106,12 @@ export class KeyValidator {
         outcome = 'format_ok';
         detail = 'format ok (offline: not checked with the provider)';
       } else {
-        const baseUrl = baseUrlFor(record.provider, this.#deps.config(), this.#deps.env);
-        live = await probe({ ...validationRequest(record.provider, baseUrl, secret), timeoutMs: this.#deps.timeoutMs }, isInvalidKeyAnswer(record.provider));
+        const config = this.#deps.config();
+        const baseUrl = baseUrlFor(record.provider, config, this.#deps.env);
+        // A key for local travels only to a base_url the owner set (a proxy): stock Ollama needs none,
+        // and whatever happens to listen on its default port is vouched for by no one.
+        const sent = record.provider === 'local' && !config.providers.local?.base_url ? undefined : secret;
+        live = await probe({ ...validationRequest(record.provider, baseUrl, sent), timeoutMs: this.#deps.timeoutMs }, isInvalidKeyAnswer(record.provider));
         outcome = live.outcome;
         detail = live.detail;
       }
