@@ -14,6 +14,7 @@ import { registerProviderCommands } from './commands/providers.js';
 import { registerRecommendCommand } from './commands/recommend.js';
 import { registerSettingsCommands } from './commands/settings.js';
 import { registerTokenCommands } from './commands/tokens.js';
+import { registerPricesCommands } from './commands/prices.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -50,5 +51,6 @@ export function buildProgram(io: CliIo): Command {
   registerRecommendCommand(program, io);
   registerSettingsCommands(program, io);
   registerTokenCommands(program, io);
+  registerPricesCommands(program, io);
   return program;
 }

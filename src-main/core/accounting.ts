@@ -1,27 +1,36 @@
-import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../shared/budget.js';
 import type { z } from 'zod';
-import { change } from './config/config-change.js';
-
-type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
+import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../shared/budget.js';
 import type { RoutingConfig } from '../shared/config.js';
 import type { ProviderId } from '../shared/providers.js';
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../shared/usage.js';
 import { EstimateCostInputSchema, ExportUsageInputSchema } from '../shared/usage.js';
+import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../shared/prices.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { BudgetManager } from './budget/budget-manager.js';
 import type { CallContext } from './call-context.js';
+import { change } from './config/config-change.js';
 import type { ConfigStore } from './config/config-store.js';
 import type { ServiceEvents } from './events.js';
 import { parseInput } from './parse-input.js';
-import { PriceCatalog, defaultModel } from './providers/catalog.js';
+import { defaultModel } from './providers/catalog.js';
+import { PriceCatalog } from './prices/price-catalog.js';
+import { PriceRefresher } from './prices/price-refresh.js';
+import { updatePriceData } from './prices/price-update.js';
 import { LocalCalendar } from './usage/local-calendar.js';
 import { countTextTokens } from './usage/token-count.js';
 import { exportChunks } from './usage/usage-export.js';
 import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
 
+type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
+
 export interface AccountingOptions {
   usagePath: string;
   pricesPath: string;
+  /** Price data kept by `keyway prices update`. */
+  priceDataPath?: string;
+  /** Where `keyway prices update` and the daily refresh fetch from (KEYWAY_PRICES_URL or the library's URL). */
+  priceDataUrl?: () => string;
+  httpTimeoutMs?: number;
   config: ConfigStore;
   auditLog: AuditLog;
   events: ServiceEvents;
@@ -42,10 +51,11 @@ export class Accounting {
   readonly #options: AccountingOptions;
   #ledger: UsageLedger | undefined;
   #budget: BudgetManager | undefined;
+  #refresher: PriceRefresher | undefined;
 
   constructor(options: AccountingOptions) {
     this.#options = options;
-    this.prices = new PriceCatalog({ overridesPath: options.pricesPath });
+    this.prices = new PriceCatalog({ overridesPath: options.pricesPath, dataPath: options.priceDataPath, now: options.now });
   }
 
   get ledger(): UsageLedger {
@@ -89,6 +99,27 @@ export class Accounting {
     return this.prices.estimate(parsed.provider, parsed.model, parsed);
   }
 
+  /** `keyway prices [provider[/model]]`: rates, tiers, cache rates and where each came from. */
+  listPrices(input: ListPricesInput): PriceListing {
+    const parsed = parseInput(ListPricesInputSchema, input);
+    return parsed.models ? this.prices.listModels(parsed.models) : this.prices.list(parsed.provider, parsed.model);
+  }
+
+  /** `keyway prices update`: newer price data through the library's update mechanism, kept in the data dir. */
+  updatePrices(): Promise<PriceUpdateResult> {
+    return updatePriceData(this.prices, { url: this.#priceUrl(), timeoutMs: this.#options.httpTimeoutMs ?? 10_000, now: this.#options.now });
+  }
+
+  /** Long-lived processes only: refresh price data at most daily, in the background. */
+  startPriceRefresh(): void {
+    this.#refresher ??= new PriceRefresher({ catalog: this.prices, url: this.#priceUrl(), timeoutMs: this.#options.httpTimeoutMs ?? 10_000, now: this.#options.now });
+    this.#refresher.start();
+  }
+
+  #priceUrl(): string | undefined {
+    return this.#options.priceDataUrl?.() || undefined;
+  }
+
   countTokens(provider: ProviderId, model: string | undefined, text: string): Promise<TokenCount> {
     return countTextTokens(provider, model ?? defaultModel(provider), text);
   }
@@ -123,6 +154,7 @@ export class Accounting {
   }
 
   close(): void {
+    this.#refresher?.stop();
     this.#ledger?.close();
   }
 

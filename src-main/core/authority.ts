@@ -104,6 +104,7 @@ const OWNER_CLI_WORDS: Partial<Record<Channel, string>> = {
   'keys.check_formats': 'keys validate --offline',
   'usage.export': 'usage export',
   'budget.set': 'budget set',
+  'prices.update': 'prices update',
   'settings.update': 'settings set',
   'settings.get': 'settings',
   'audit.list': 'audit',

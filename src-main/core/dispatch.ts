@@ -31,6 +31,8 @@ function handlersFor(s: KeywayService): Handlers {
     'usage.export': (input) => s.accounting.exportUsage(input),
     'usage.estimate': (input) => s.accounting.estimate(input),
     'usage.count_tokens': (input) => s.accounting.countTokens(input.provider, input.model, input.text),
+    'prices.list': (input) => s.accounting.listPrices(input),
+    'prices.update': () => s.accounting.updatePrices(),
     'budget.check': () => s.budget.check(),
     'budget.set': (input, caller) => s.accounting.setBudget(input, caller),
     'budget.reserve': (input) => s.budget.reserve(input),

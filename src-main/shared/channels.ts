@@ -27,6 +27,7 @@ import {
   type RemoveKeyResult,
   type RotateKeyResult,
 } from './keys.js';
+import { ListPricesInputSchema, type PriceListing, type PriceUpdateResult } from './prices.js';
 import { ProviderStatsInputSchema, type ProviderHealth, type ProviderStatsResult } from './provider-stats.js';
 import {
   BestProviderForCostInputSchema,
@@ -110,6 +111,8 @@ export const CHANNELS = {
   'usage.export': spec(ExportUsageInputSchema, false, OWNER, 'usage.export', { stream: true }),
   'usage.estimate': spec(EstimateCostInputSchema, false, ANYONE, 'usage.estimate'),
   'usage.count_tokens': spec(CountTokensInputSchema, false, ANYONE, 'usage.count_tokens'),
+  'prices.list': spec(ListPricesInputSchema, false, ANYONE, 'prices.list'),
+  'prices.update': spec(NoInputSchema, true, OWNER, 'prices.update'),
   'budget.check': spec(NoInputSchema, false, ANYONE, 'budget.check'),
   'budget.set': spec(SetBudgetInputSchema, true, OWNER, 'budget.set'),
   'budget.reserve': spec(ReserveBudgetInputSchema, true, ANYONE, 'budget.reserve'),
@@ -149,6 +152,8 @@ export interface ChannelResults {
   'usage.export': Iterable<string>;
   'usage.estimate': CostEstimate;
   'usage.count_tokens': TokenCount;
+  'prices.list': PriceListing;
+  'prices.update': PriceUpdateResult;
   'budget.check': BudgetStatus;
   'budget.set': BudgetStatus;
   'budget.reserve': ReserveBudgetResult;
