@@ -1,14 +1,17 @@
-import { resolveDataDir } from '../core/data-dir.js';
-import { KeywayService } from '../core/service.js';
-import { findRunningServer } from '../server/server-info.js';
-import { localCalls, type ServiceCalls } from './service-calls.js';
-import { connectService, type RemoteService } from './service-client.js';
+import type { KeywayService } from '../core/service.js';
+import type { ServerInfo } from '../server/server-info.js';
+import type { ServiceCalls } from './service-calls.js';
+import type { RemoteService } from './service-client.js';
 
-/** What a command needs from its surroundings: output streams, stdin, and the service, opened lazily. */
+/**
+ * What a command needs from its surroundings: output streams, stdin, and the service, opened lazily.
+ * The service and its client are imported only when a command asks for them, so `keyway --help`
+ * and argument errors never load them.
+ */
 export class CliIo {
   json = false;
   exitCode: number | undefined;
-  #service: KeywayService | undefined;
+  #service: Promise<KeywayService> | undefined;
   #serviceOptions: { dataDir?: string; store?: string; configPath?: string } = {};
   #api: Promise<ServiceCalls> | undefined;
   #remote: RemoteService | undefined;
@@ -25,8 +28,8 @@ export class CliIo {
     this.json = options.json ?? false;
   }
 
-  service(): KeywayService {
-    this.#service ??= KeywayService.open({ ...this.#serviceOptions, env: this.env });
+  service(): Promise<KeywayService> {
+    this.#service ??= import('../core/service.js').then(({ KeywayService }) => KeywayService.open({ ...this.#serviceOptions, env: this.env }));
     return this.#service;
   }
 
@@ -37,12 +40,22 @@ export class CliIo {
   api(): Promise<ServiceCalls> {
     this.#api ??= (async () => {
       // --config names a file for this invocation, so it never goes to a running service's config.
-      const running = this.#service || this.#serviceOptions.configPath ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
-      if (!running) return localCalls(this.service());
+      const running = this.#service || this.#serviceOptions.configPath ? undefined : await this.#runningServer();
+      if (!running) {
+        const [{ localCalls }, service] = await Promise.all([import('./service-calls.js'), this.service()]);
+        return localCalls(service);
+      }
+      const { connectService } = await import('./service-client.js');
       this.#remote = await connectService(running, { env: this.env, cwd: process.cwd(), warn: (line) => this.err(`keyway: ${line}`) });
       return this.#remote.calls;
     })();
     return this.#api;
+  }
+
+  /** The service that owns this data dir (`keyway serve`, the tray app), if one runs. */
+  async #runningServer(): Promise<ServerInfo | undefined> {
+    const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../core/data-dir.js'), import('../server/server-info.js')]);
+    return findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
   }
 
   /** Prints `value` as JSON under --json, otherwise the human rendering. */
@@ -52,7 +65,7 @@ export class CliIo {
 
   close(): void {
     void this.#remote?.close();
-    this.#service?.close();
+    void this.#service?.then((service) => service.close(), () => {});
   }
 }
 

@@ -1,4 +1,3 @@
-import password from '@inquirer/password';
 import { KeywayError } from '../core/errors.js';
 
 const MAX_STDIN_BYTES = 64 * 1024;
@@ -9,6 +8,7 @@ const MAX_STDIN_BYTES = 64 * 1024;
  */
 export async function readSecret(stdin: NodeJS.ReadableStream & { isTTY?: boolean }, prompt: string): Promise<string> {
   if (stdin.isTTY) {
+    const { default: password } = await import('@inquirer/password');
     return password({ message: prompt, mask: false }, { input: stdin, output: process.stderr });
   }
   const chunks: Buffer[] = [];

@@ -12,7 +12,7 @@ import type { TokenKind } from '../shared/tokens.js';
 import { registerOwnerRpc } from './owner-rpc.js';
 import { pidAlive, readServerInfo, removeServerInfo, socketAnswers, socketPath, writeServerInfo, type ServerInfo } from './server-info.js';
 
-export { DEFAULT_HTTP_PORT } from './port.js';
+export { DEFAULT_HTTP_PORT } from './default-port.js';
 export const KEYWAY_VERSION = '0.1.0';
 
 export interface KeywayServerOptions {

@@ -1,6 +1,8 @@
 import { KeywayError } from '../core/errors.js';
 
-export const DEFAULT_HTTP_PORT = 7391;
+import { DEFAULT_HTTP_PORT } from './default-port.js';
+
+export { DEFAULT_HTTP_PORT };
 
 /** --port, then KEYWAY_PORT, then the default; 0 picks any free port. One rule for the CLI and the tray app. */
 export function resolvePort(option: number | undefined, env: NodeJS.ProcessEnv): number {

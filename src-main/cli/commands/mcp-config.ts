@@ -1,10 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
-import { resolveDataDir } from '../../core/data-dir.js';
 import { KeywayError } from '../../core/errors.js';
-import { mcpClientConfig, shellQuote } from '../../core/mcp-client-config.js';
 import { resolvePort } from '../../server/port.js';
-import { findRunningServer } from '../../server/server-info.js';
 import type { CliIo } from '../io.js';
 import { parsePort } from './serve.js';
 
@@ -29,12 +26,13 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with a new editor token (agent powers, /mcp only)')
     .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', parsePort)
     .action(async (client: McpClient, options: { http?: boolean; port?: number }, command: Command) => {
+      const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
       const globals = command.optsWithGlobals<{ dataDir?: string }>();
       const explicitDir = globals.dataDir ?? io.env.KEYWAY_DATA_DIR;
       const dataDir = resolveDataDir(globals.dataDir, io.env);
       const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
       if (!options.http) {
-        io.out(stdioConfig(client, env));
+        io.out(await stdioConfig(client, env));
         if (!io.json) io.err(WHERE[client]);
         return;
       }
@@ -47,7 +45,7 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
       const running = await findRunningServer(dataDir);
       const url = running?.mcp_url ?? noServiceUrl(options.port, io.env);
       const { record, token } = await (await io.api()).call('tokens.create', { kind: 'editor', name: client });
-      io.out(httpConfig(client, url, token));
+      io.out(await httpConfig(client, url, token));
       if (!io.json) {
         io.err(`Created editor token ${record.id} ("${record.name}"): it opens only /mcp, with agent powers. Revoke it with \`keyway tokens revoke ${record.id}\`.`);
         if (!running) io.err(`No Keyway service runs on ${dataDir} now: start \`keyway serve\` before the editor connects.`);
@@ -57,9 +55,11 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
 }
 
 /** The editors' stdio entries are the tray app's (core/mcp-client-config.ts); `json` is the bare entry. */
-function stdioConfig(client: McpClient, env: Record<string, string> | undefined): string {
+async function stdioConfig(client: McpClient, env: Record<string, string> | undefined): Promise<string> {
   const launch = { command: process.execPath, args: [MAIN_JS, 'mcp'], ...(env ? { env } : {}) };
-  return client === 'json' ? json(launch) : mcpClientConfig(client, launch);
+  if (client === 'json') return json(launch);
+  const { mcpClientConfig } = await import('../../core/mcp-client-config.js');
+  return mcpClientConfig(client, launch);
 }
 
 /** The URL `keyway serve` will have on this port; a port of 0 (any free port) cannot be named in advance. */
@@ -71,7 +71,8 @@ function noServiceUrl(port: number | undefined, env: NodeJS.ProcessEnv): string 
   return `http://127.0.0.1:${resolved}/mcp`;
 }
 
-function httpConfig(client: Exclude<McpClient, 'claude-desktop'>, url: string, token: string): string {
+async function httpConfig(client: Exclude<McpClient, 'claude-desktop'>, url: string, token: string): Promise<string> {
+  const { shellQuote } = await import('../../core/mcp-client-config.js');
   const authorization = `Bearer ${token}`;
   switch (client) {
     case 'cursor':

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { startKeywayServer } from '../../server/keyway-server.js';
 import { DEFAULT_HTTP_PORT, resolvePort, toPort } from '../../server/port.js';
 import type { CliIo } from '../io.js';
 
@@ -18,12 +17,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .description('run the service headless: MCP on the data dir socket and at http://127.0.0.1:<port>/mcp')
     .option('--port <port>', `HTTP port (default: KEYWAY_PORT or ${DEFAULT_HTTP_PORT}; 0 = any free port)`, parsePort)
     .action(async (options: { port?: number }) => {
+      const { startKeywayServer } = await import('../../server/keyway-server.js');
+      const service = await io.service();
       const running = await startKeywayServer({
-        service: io.service(),
+        service,
         port: resolvePort(options.port, io.env),
         log: (line) => io.err(`keyway: ${line}`),
       });
-      io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
+      io.print(running.info, (info) => `Keyway serving ${service.dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           io.err(`keyway: ${signal}, shutting down`);
