@@ -65,9 +65,8 @@ if (reason === null) {
 } else {
   if (!skipBuild && stale('dist/renderer/index.html', ['src-renderer', 'src-main/shared'])) build('build:renderer');
   const { ensureDataDir, resolveDataDir } = await import(pathToFileURL(join(root, 'dist/core/data-dir.js')).href);
-  const { loadOrCreateToken } = await import(pathToFileURL(join(root, 'dist/http/auth.js')).href);
+  const { readDashboardToken } = await import(pathToFileURL(join(root, 'dist/http/auth.js')).href);
   const dataDir = ensureDataDir(resolveDataDir(undefined, process.env));
-  const token = loadOrCreateToken(dataDir);
   const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {
     cwd: root,
     env: { ...process.env, KEYWAY_DATA_DIR: dataDir },
@@ -94,6 +93,8 @@ if (reason === null) {
     if (info.pid !== child.pid) return;
     clearInterval(poll);
     ready = true;
+    // `keyway serve` checks (and if need be renews) the dashboard token before it writes server.json.
+    const token = readDashboardToken(dataDir);
     console.log(`Keyway is running headless because ${reason}: open ${info.http_origin}/ui/#token=${token} (Ctrl+C to stop)`);
   }, 100);
   child.on('exit', () => clearInterval(poll));

@@ -1,7 +1,7 @@
 import type { KeywayService } from '../core/service.js';
 import type { ServerInfo } from '../server/server-info.js';
-import type { ServiceApi } from '../server/service-rpc.js';
-import type { RemoteServiceApi } from './service-client.js';
+import type { ServiceCalls } from './service-calls.js';
+import type { RemoteService } from './service-client.js';
 
 /**
  * What a command needs from its surroundings: output streams, stdin, and the service, opened lazily.
@@ -13,8 +13,8 @@ export class CliIo {
   exitCode: number | undefined;
   #service: Promise<KeywayService> | undefined;
   #serviceOptions: { dataDir?: string; store?: string; configPath?: string } = {};
-  #api: Promise<ServiceApi> | undefined;
-  #remote: RemoteServiceApi | undefined;
+  #api: Promise<ServiceCalls> | undefined;
+  #remote: RemoteService | undefined;
 
   constructor(
     readonly out: (line: string) => void,
@@ -37,17 +37,17 @@ export class CliIo {
    * The service for a command: the running one over the data dir's socket when `keyway serve` or
    * the tray app owns this data dir, else this process's own. Commands use this, not service().
    */
-  api(): Promise<ServiceApi> {
+  api(): Promise<ServiceCalls> {
     this.#api ??= (async () => {
       // --config names a file for this invocation, so it never goes to a running service's config.
       const running = this.#service || this.#serviceOptions.configPath ? undefined : await this.#runningServer();
       if (!running) {
-        const [{ localServiceApi }, service] = await Promise.all([import('../server/service-rpc.js'), this.service()]);
-        return localServiceApi(service);
+        const [{ localCalls }, service] = await Promise.all([import('./service-calls.js'), this.service()]);
+        return localCalls(service);
       }
-      const { connectServiceApi } = await import('./service-client.js');
-      this.#remote = await connectServiceApi(running.socket, { env: this.env, cwd: process.cwd() });
-      return this.#remote.api;
+      const { connectService } = await import('./service-client.js');
+      this.#remote = await connectService(running, { env: this.env, cwd: process.cwd(), warn: (line) => this.err(`keyway: ${line}`) });
+      return this.#remote.calls;
     })();
     return this.#api;
   }

@@ -13,6 +13,8 @@ import { registerBudgetCommands } from './commands/budget.js';
 import { registerRouteCommand } from './commands/route.js';
 import { registerProviderCommands } from './commands/providers.js';
 import { registerRecommendCommand } from './commands/recommend.js';
+import { registerSettingsCommands } from './commands/settings.js';
+import { registerTokenCommands } from './commands/tokens.js';
 import { registerPricesCommands } from './commands/prices.js';
 
 export interface GlobalOptions {
@@ -48,6 +50,8 @@ export function buildProgram(io: CliIo): Command {
   registerRouteCommand(program, io);
   registerProviderCommands(program, io);
   registerRecommendCommand(program, io);
+  registerSettingsCommands(program, io);
+  registerTokenCommands(program, io);
   registerPricesCommands(program, io);
   return program;
 }

@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { toErrorInfo } from '../core/errors.js';
+import { remedyCommand } from '../shared/remedy.js';
 import { buildProgram } from './program.js';
 import { CliIo, processIo } from './io.js';
 
@@ -20,6 +21,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const info = toErrorInfo(error);
     if (io.json) io.out(JSON.stringify({ error: info }, null, 2));
     io.err(`keyway: ${info.message}`);
+    if (info.remedy) io.err(`  to fix: ${remedyCommand(info.remedy)}`);
     if (process.env.KEYWAY_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
     return EXIT_FAILED;
   } finally {

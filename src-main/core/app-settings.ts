@@ -1,9 +1,10 @@
-import { AppSettingsPatchSchema, type AppSettingsView } from '../shared/app-settings.js';
+import type { z } from 'zod';
+import type { AppSettingsPatchSchema, AppSettingsView } from '../shared/app-settings.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
 import type { SettingsStore } from './config/settings-store.js';
 import type { ServiceEvents } from './events.js';
-import { parseInput } from './parse-input.js';
+import { change } from './config/config-change.js';
 
 export interface AppSettingsDeps {
   dataDir: string;
@@ -22,18 +23,16 @@ export function readAppSettings(deps: AppSettingsDeps): AppSettingsView {
  * Changes app preferences. Audited, because `allow_mcp_key_changes` decides whether editors may
  * add or remove keys.
  */
-export async function updateAppSettings(deps: AppSettingsDeps, patch: unknown, ctx: CallContext): Promise<AppSettingsView> {
-  const parsed = parseInput(AppSettingsPatchSchema, patch);
+export async function updateAppSettings(deps: AppSettingsDeps, parsed: z.output<typeof AppSettingsPatchSchema>, ctx: CallContext): Promise<AppSettingsView> {
   const fields = Object.keys(parsed).sort();
-  await deps.settings.update((data) => {
-    data.app = { ...data.app, ...parsed };
+  return change(deps, 'settings.update', ctx, async () => {
+    await deps.settings.update((data) => {
+      data.app = { ...data.app, ...parsed };
+    });
+    return {
+      result: readAppSettings(deps),
+      detail: fields.map((field) => `${field}=${JSON.stringify(parsed[field as keyof typeof parsed])}`).join(' ') || null,
+      notice: { settings: fields },
+    };
   });
-  await deps.audit.append({
-    actor: ctx.actor,
-    action: 'settings.update',
-    outcome: 'ok',
-    detail: fields.map((field) => `${field}=${String(parsed[field as keyof typeof parsed])}`).join(' ') || null,
-  });
-  deps.events.emit('settings.changed', { fields });
-  return readAppSettings(deps);
 }

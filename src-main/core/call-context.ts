@@ -1,7 +1,6 @@
-/** Who is calling, for the audit log, and the caller's environment for `env_var` look-ups. */
-export interface CallContext {
-  actor: string;
-  callerEnv?: NodeJS.ProcessEnv;
-}
+import { SYSTEM, type Caller } from '../shared/caller.js';
 
-export const SYSTEM_CONTEXT: CallContext = { actor: 'system' };
+/** The caller as core sees it: built at the edge (see shared/caller.ts), trusted here. */
+export type CallContext = Caller;
+
+export const SYSTEM_CONTEXT: CallContext = SYSTEM;

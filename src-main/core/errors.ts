@@ -1,17 +1,23 @@
 import type { ErrorCode, ErrorInfo } from '../shared/errors.js';
+import type { Remedy } from '../shared/remedy.js';
 
-/** A failure the user can act on: a stable code and a one-line message that says what to do. */
+/**
+ * A failure the user can act on: a stable code, a one-line message, and (when one exists) a
+ * structured remedy that each front words its own way.
+ */
 export class KeywayError extends Error {
   readonly code: ErrorCode;
+  readonly remedy: Remedy | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; remedy?: Remedy }) {
     super(message, options);
     this.name = 'KeywayError';
     this.code = code;
+    this.remedy = options?.remedy;
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return this.remedy ? { code: this.code, message: this.message, remedy: this.remedy } : { code: this.code, message: this.message };
   }
 }
 

@@ -26,15 +26,14 @@ import type {
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
 import type { PriceCatalog } from './prices/price-catalog.js';
-import { Accounting } from './usage/accounting.js';
+import { Accounting } from './accounting.js';
 import type { UsageLedger } from './usage/usage-ledger.js';
 import type { ListPricesInput, PriceListing, PriceUpdateResult } from '../shared/prices.js';
-import { readAppSettings, updateAppSettings, type AppSettingsDeps } from './app-settings.js';
+import { readAppSettings, type AppSettingsDeps } from './app-settings.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
 import { ConfigStore } from './config/config-store.js';
 import { SettingsStore } from './config/settings-store.js';
-import { updateRouting } from './config/routing-update.js';
 import type { UpdateRoutingInput, UpdateRoutingResult } from '../shared/routing-update.js';
 import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
@@ -53,6 +52,10 @@ import type {
 } from '../shared/routing.js';
 import type { KeyValidationResult, ValidateAllKeysResult } from '../shared/validation.js';
 import { openSecretStore } from './vault/select-store.js';
+import type { Caller } from '../shared/caller.js';
+import type { Channel, ChannelInput, ChannelResult } from '../shared/channels.js';
+import { dispatch } from './dispatch.js';
+import { TokenStore } from './tokens/token-store.js';
 
 export interface ServiceOptions {
   /** `--data-dir`; falls back to KEYWAY_DATA_DIR, then the platform app-data folder. */
@@ -79,6 +82,8 @@ export class KeywayService {
   readonly auditLog: AuditLog;
   readonly config: ConfigStore;
   readonly keys: KeyVault;
+  /** Local tokens (dashboard, editor, gateway): hashes only, in tokens.json. */
+  readonly tokens: TokenStore;
   readonly events = new ServiceEvents();
   readonly now: () => Date;
   /** Usage ledger, prices and budgets (ledger and budgets open on first use). */
@@ -93,6 +98,7 @@ export class KeywayService {
     this.now = options.now ?? (() => new Date());
     this.settings = new SettingsStore(dataDir);
     this.auditLog = new AuditLog(files.audit, this.now, () => this.keys.rawStore());
+    this.tokens = new TokenStore({ dataDir, now: () => this.now().getTime() });
     this.config = new ConfigStore(options.configPath ?? (env.KEYWAY_CONFIG || files.routingConfig));
     this.accounting = new Accounting({
       usagePath: files.usage,
@@ -137,21 +143,26 @@ export class KeywayService {
     });
   }
 
+  /** One call of a channel through the one dispatch (validation, authority, audit of refusals): what every front uses. */
+  call<C extends Channel>(channel: C, input: ChannelInput<C>, caller: Caller): Promise<ChannelResult<C>> {
+    return dispatch(this, channel, input, caller);
+  }
+
   static open(options: ServiceOptions = {}): KeywayService {
     const dataDir = ensureDataDir(resolveDataDir(options.dataDir, options.env ?? process.env));
     return new KeywayService(dataDir, options);
   }
 
   addKey(input: AddKeyInput, ctx: CallContext): Promise<AddKeyResult> {
-    return this.keys.add(input, ctx);
+    return this.call('keys.add', input, ctx);
   }
 
   rotateKey(input: RotateKeyInput, ctx: CallContext): Promise<RotateKeyResult> {
-    return this.keys.rotate(input, ctx);
+    return this.call('keys.rotate', input, ctx);
   }
 
   removeKey(input: KeyRef, ctx: CallContext): Promise<RemoveKeyResult> {
-    return this.keys.remove(input, ctx);
+    return this.call('keys.remove', input, ctx);
   }
 
   listKeys(input: ListKeysInput = {}): ListKeysResult {
@@ -159,15 +170,15 @@ export class KeywayService {
   }
 
   checkKeyFormats(provider: ProviderId | undefined, ctx: CallContext): Promise<FormatCheck[]> {
-    return this.keys.checkFormats(provider, ctx);
+    return this.call('keys.check_formats', { provider }, ctx);
   }
 
   exportKeys(path: string, passphrase: string, ctx: CallContext): Promise<ExportKeysResult> {
-    return this.keys.exportTo(path, passphrase, ctx);
+    return this.call('keys.export', { path, passphrase }, ctx);
   }
 
   importKeys(path: string, passphrase: string, ctx: CallContext): Promise<ImportKeysResult> {
-    return this.keys.importFrom(path, passphrase, ctx);
+    return this.call('keys.import', { path, passphrase }, ctx);
   }
 
   /** The usage ledger (router queries: countRequestsSince, providerActivity). */
@@ -185,7 +196,7 @@ export class KeywayService {
   }
 
   trackRequest(input: TrackRequestInput, ctx: CallContext): Promise<TrackResult> {
-    return this.accounting.track(input, ctx);
+    return this.call('usage.track', input, ctx);
   }
 
   getUsage(input: GetUsageInput = {}): UsageReport {
@@ -215,7 +226,7 @@ export class KeywayService {
   }
 
   setBudget(input: SetBudgetInput, ctx: CallContext): Promise<BudgetStatus> {
-    return this.accounting.setBudget(input, ctx);
+    return this.call('budget.set', input, ctx);
   }
 
   reserveBudget(input: ReserveBudgetInput): ReserveBudgetResult {
@@ -241,7 +252,7 @@ export class KeywayService {
   }
 
   updateAppSettings(patch: AppSettingsPatch, ctx: CallContext): Promise<AppSettingsView> {
-    return updateAppSettings(this.#appSettingsDeps(), patch, ctx);
+    return this.call('settings.update', patch, ctx);
   }
 
   #appSettingsDeps(): AppSettingsDeps {
@@ -275,20 +286,20 @@ export class KeywayService {
 
   /** Format check, then (unless offline) one authenticated call to the provider; stored and audited. */
   validateKey(provider: ProviderId, label: string | undefined, options: { offline?: boolean }, ctx: CallContext): Promise<KeyValidationResult> {
-    return this.providers.validateKey({ provider, label, offline: options.offline }, ctx);
+    return this.call('keys.validate', { provider, label, offline: options.offline }, ctx);
   }
 
   validateAllKeys(options: { offline?: boolean }, ctx: CallContext): Promise<ValidateAllKeysResult> {
-    return this.providers.validateAllKeys({ offline: options.offline }, ctx);
+    return this.call('keys.validate_all', { offline: options.offline }, ctx);
   }
 
   updateProviderConfig(provider: ProviderId, patch: Omit<UpdateProviderConfigInput, 'provider'>, ctx: CallContext): Promise<UpdateProviderConfigResult> {
-    return this.providers.updateProviderConfig({ ...patch, provider }, ctx);
+    return this.call('providers.update', { ...patch, provider }, ctx);
   }
 
   /** Sets task types in the routing table and/or the fallback order (routing_config.json). */
   updateRouting(input: UpdateRoutingInput, ctx: CallContext): Promise<UpdateRoutingResult> {
-    return updateRouting({ config: this.config, audit: this.auditLog, events: this.events }, input, ctx);
+    return this.call('routing.update', input, ctx);
   }
 
   /** Pings Ollama once now (one-shot commands run no background pings). */

@@ -7,11 +7,12 @@ import { isKeywayError } from '../core/errors.js';
 import { mcpClientConfig } from '../core/mcp-client-config.js';
 import { KeywayService } from '../core/service.js';
 import type { TrayMenuAction } from '../core/tray-state.js';
-import { apiRoutes } from '../http/api-routes.js';
-import { loadOrCreateToken } from '../http/auth.js';
-import { staticUiRoutes, UI_CSP } from '../http/static-ui.js';
-import { DEFAULT_HTTP_PORT, startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
+import { readDashboardToken } from '../http/auth.js';
+import { UI_CSP } from '../http/static-ui.js';
+import { startKeywayServer, type RunningKeywayServer } from '../server/keyway-server.js';
+import { resolvePort } from '../server/port.js';
 import { findRunningServer, readServerInfo } from '../server/server-info.js';
+import { OWNER_GUI } from '../shared/caller.js';
 import type { AppView } from '../shared/dashboard.js';
 import { setupIpc } from './ipc.js';
 import { notifyFor } from './notifications.js';
@@ -53,11 +54,12 @@ async function start(): Promise<void> {
   }
   const service = KeywayService.open({ dataDir });
   const uiState = openUiState();
-  const serve = (port: number): Promise<RunningKeywayServer> =>
-    startKeywayServer({ service, port, publicRoutes: staticUiRoutes(join(here, '../renderer')), protectedRoutes: apiRoutes(service) });
+  const serve = (port: number): Promise<RunningKeywayServer> => startKeywayServer({ service, port, uiDir: join(here, '../renderer') });
+  // An invalid KEYWAY_PORT stops the start with its message (the same rule as `keyway serve`).
+  const port = resolvePort(undefined, process.env);
   let server: RunningKeywayServer;
   try {
-    server = await serve(Number(process.env.KEYWAY_PORT ?? DEFAULT_HTTP_PORT));
+    server = await serve(port);
   } catch (error) {
     // A `keyway serve` that started in the meantime: say so instead of sharing the files.
     if (isKeywayError(error) && error.code === 'service_running') {
@@ -87,7 +89,7 @@ async function start(): Promise<void> {
     if (action === 'quit') return app.quit();
     if (action === 'toggle-launch-at-login') {
       service
-        .updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, { actor: 'gui' })
+        .updateAppSettings({ launch_at_login: !service.appSettings().launch_at_login }, OWNER_GUI)
         .catch((error: unknown) => dialog.showErrorBox('Launch at login was not changed', error instanceof Error ? error.message : String(error)));
       return;
     }
@@ -151,7 +153,8 @@ async function offerRunningDashboard(dataDir: string, reason: string): Promise<v
     defaultId: 0,
     cancelId: info ? 1 : 0,
   });
-  if (info && choice.response === 0) await shell.openExternal(`${info.http_origin}/ui/#token=${loadOrCreateToken(dataDir)}`);
+  const token = readDashboardToken(dataDir);
+  if (info && choice.response === 0) await shell.openExternal(`${info.http_origin}/ui/${token ? `#token=${token}` : ''}`);
 }
 
 function fail(error: unknown): void {

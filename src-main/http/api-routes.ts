@@ -1,14 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dispatchApi } from '../core/api-dispatch.js';
-import type { CallContext } from '../core/call-context.js';
+import { dispatchToResponse } from '../core/dispatch.js';
 import type { KeywayService } from '../core/service.js';
+import { OWNER_GUI } from '../shared/caller.js';
 import type { ApiEvent } from '../shared/api-contract.js';
 import type { ErrorCode } from '../shared/errors.js';
 import { sendJson, type HttpRoute } from './route.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const HEARTBEAT_MS = 25_000;
-const GUI: CallContext = { actor: 'gui' };
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_input: 400,
@@ -35,7 +34,8 @@ export function httpStatusFor(code: ErrorCode): number {
 }
 
 /**
- * The renderer's API over HTTP (protected routes: the server has checked the bearer token):
+ * The renderer's API over HTTP, mounted for the dashboard token only (the server has checked it),
+ * so every call here is the owner's GUI:
  * `POST /api/<channel>` with the channel's input as JSON, answering the contract's envelope, and
  * `GET /api/events`, a server-sent event stream of change notices.
  */
@@ -56,7 +56,7 @@ async function callRoute(service: KeywayService, req: IncomingMessage, res: Serv
     sendJson(res, 400, { ok: false, error: { code: 'invalid_input', message: body.message } });
     return true;
   }
-  const response = await dispatchApi(service, match[1], body.value, GUI);
+  const response = await dispatchToResponse(service, match[1], body.value, OWNER_GUI);
   sendJson(res, response.ok ? 200 : httpStatusFor(response.error.code), response);
   return true;
 }

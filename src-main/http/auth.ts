@@ -1,35 +1,43 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TokenStore } from '../core/tokens/token-store.js';
 import { isErrnoException } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs/atomic-write.js';
 
 const TOKEN_FILE = 'http-token';
 
-/** The bearer token for the local HTTP server: random, created on first run, kept 0600 in the data dir. */
-export function loadOrCreateToken(dataDir: string): string {
-  const path = join(dataDir, TOKEN_FILE);
+/**
+ * The dashboard token (opens /ui and /api with the owner's powers): kept in plaintext only in the
+ * data dir's `http-token` file (0600), so the owner's tray app and `keyway serve` can hand it to the
+ * browser; the token store holds its hash like any other token. A missing, revoked or unknown token
+ * in the file (an older install's shared token among them) is replaced by a new one.
+ */
+export async function dashboardToken(tokens: TokenStore, dataDir: string): Promise<string> {
+  const existing = readDashboardToken(dataDir);
+  if (existing && tokens.verify(existing, 'dashboard')) return existing;
+  const { token } = await tokens.create({ kind: 'dashboard', name: 'dashboard' });
+  writeFileAtomic(tokenPath(dataDir), `${token}\n`);
+  return token;
+}
+
+/** The dashboard token as the file holds it (not checked against the store), if any. */
+export function readDashboardToken(dataDir: string): string | undefined {
   try {
-    const existing = readFileSync(path, 'utf8').trim();
-    if (/^[A-Za-z0-9_-]{32,}$/.test(existing)) return existing;
+    return readFileSync(tokenPath(dataDir), 'utf8').trim() || undefined;
   } catch (error) {
     if (!isErrnoException(error) || error.code !== 'ENOENT') throw error;
+    return undefined;
   }
-  const token = randomBytes(32).toString('base64url');
-  writeFileAtomic(path, `${token}\n`);
-  return token;
 }
 
 export function tokenPath(dataDir: string): string {
   return join(dataDir, TOKEN_FILE);
 }
 
-/** True when the Authorization header carries `Bearer <token>` (scheme in any case, RFC 9110; constant-time compare). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  if (header?.slice(0, 'Bearer '.length).toLowerCase() !== 'bearer ') return false;
-  const given = Buffer.from(header.slice('Bearer '.length).trim());
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+/** The token of an `Authorization: Bearer <token>` header (scheme in any case, RFC 9110). */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header?.slice(0, 'Bearer '.length).toLowerCase() !== 'bearer ') return undefined;
+  return header.slice('Bearer '.length).trim();
 }
 
 /**

@@ -19,11 +19,14 @@ export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number }
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_HTTP_SESSIONS;
   // Insertion order is recency order: each request moves its session to the end.
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  /** Which token opened each session: a session answers only the token that opened it. */
+  const holders = new Map<string, string | undefined>();
 
-  const route: HttpRoute = async (req, res, url) => {
+  const route: HttpRoute = async (req, res, url, holder) => {
     if (url.pathname !== '/mcp') return false;
     const sessionId = req.headers['mcp-session-id'];
-    const existing = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
+    const found = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
+    const existing = found && holders.get(sessionId as string) === holder?.id ? found : undefined;
     if (existing) {
       transports.delete(sessionId as string);
       transports.set(sessionId as string, existing);
@@ -39,6 +42,7 @@ export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number }
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         transports.set(id, transport);
+        holders.set(id, holder?.id);
         if (transports.size > maxSessions) {
           const [oldest] = transports.values();
           deps.log?.('closing the least recently used HTTP session (session limit reached)', 'info');
@@ -47,7 +51,10 @@ export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number }
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) transports.delete(transport.sessionId);
+      if (transport.sessionId) {
+        transports.delete(transport.sessionId);
+        holders.delete(transport.sessionId);
+      }
       connection.cleanup();
     };
     await connection.server.connect(transport);

@@ -6,18 +6,43 @@ import { CALLER_ENV_META } from './call-context.js';
 import { InFlightRequests } from './in-flight.js';
 import { readMessages } from './read-messages.js';
 
+/** What an MCP client may send: the protocol's own client requests and notifications, nothing else. */
+const MCP_CLIENT_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'notifications/initialized',
+  'notifications/cancelled',
+  'notifications/progress',
+  'notifications/roots/list_changed',
+]);
+
 /**
- * Bridges an editor's stdio to the running service's socket, message by message. A tools/call
- * that names an `env_var` gets that one variable's value from this (editor-launched) process's
- * environment in `_meta`, so the service can read it; nothing else of the environment travels.
- * Resolves when the service closes the socket, or once the editor closed stdin and every request
- * it sent is answered.
+ * Bridges an editor's stdio to the running service's socket, message by message, speaking MCP and
+ * nothing else: any other method (the owner CLI's `keyway/call` among them) is answered "method not
+ * found" here and never reaches the service, so an MCP client keeps agent powers. A tools/call that
+ * names an `env_var` the agent may read gets that one variable's value from this (editor-launched)
+ * process's environment in `_meta`; nothing else of the environment travels, and a client's own
+ * `_meta` entry of that name is dropped. Resolves when the service closes the socket, or once the
+ * editor closed stdin and every request it sent is answered.
  */
 export function bridgeStdioToSocket(options: {
   socket: string;
   stdin: Readable;
   stdout: Writable;
   env: NodeJS.ProcessEnv;
+  /** Whether an agent may read this variable for this provider's key (core/authority.ts, with the owner's settings). */
+  mayForward: (provider: unknown, name: string) => boolean;
   log?: (line: string) => void;
   /** How long a closed stdin waits for the answers still owed (default DRAIN_TIMEOUT_MS). */
   drainTimeoutMs?: number;
@@ -41,8 +66,13 @@ export function bridgeStdioToSocket(options: {
         fromClient,
         chunk,
         (message) => {
+          if ('method' in message && !MCP_CLIENT_METHODS.has(message.method)) {
+            options.log?.(`refused non-MCP method ${JSON.stringify(message.method.slice(0, 64))} from the client`);
+            if ('id' in message) stdout.write(serializeMessage({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: `Method not found: ${message.method.slice(0, 64)}` } }));
+            return;
+          }
           inFlight.received(message);
-          socket.write(serializeMessage(withCallerEnv(message, env)));
+          socket.write(serializeMessage(withCallerEnv(message, env, options.mayForward)));
         },
         () => options.log?.('dropped a line from the client that is not JSON-RPC'),
       );
@@ -74,12 +104,15 @@ export function bridgeStdioToSocket(options: {
   });
 }
 
-function withCallerEnv(message: JSONRPCMessage, env: NodeJS.ProcessEnv): JSONRPCMessage {
-  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) return message;
-  const params = message.params as { arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } | undefined;
-  const name = params?.arguments?.env_var;
-  if (typeof name !== 'string') return message;
+function withCallerEnv(message: JSONRPCMessage, env: NodeJS.ProcessEnv, mayForward: (provider: unknown, name: string) => boolean): JSONRPCMessage {
+  if (!('method' in message) || !('params' in message) || typeof message.params !== 'object' || message.params === null) return message;
+  const params = message.params as { arguments?: Record<string, unknown>; _meta?: Record<string, unknown> };
+  const { [CALLER_ENV_META]: _forged, ...meta } = params._meta ?? {};
+  const cleaned = { ...message, params: { ...params, _meta: meta } } as JSONRPCMessage;
+  if (message.method !== 'tools/call' || !('id' in message)) return _forged === undefined ? message : cleaned;
+  const name = params.arguments?.env_var;
+  if (typeof name !== 'string' || !mayForward(params.arguments?.provider, name)) return cleaned;
   const value = env[name];
-  if (value === undefined || value === '') return message;
-  return { ...message, params: { ...params, _meta: { ...params?._meta, [CALLER_ENV_META]: { [name]: value } } } };
+  if (value === undefined || value === '') return cleaned;
+  return { ...message, params: { ...params, _meta: { ...meta, [CALLER_ENV_META]: { [name]: value } } } } as JSONRPCMessage;
 }

@@ -1,13 +1,16 @@
 import { unlinkSync } from 'node:fs';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { KeywayService } from '../core/service.js';
-import { loadOrCreateToken } from '../http/auth.js';
+import { apiRoutes } from '../http/api-routes.js';
+import { dashboardToken } from '../http/auth.js';
 import type { HttpRoute } from '../http/route.js';
 import { startHttpServer } from '../http/server.js';
+import { staticUiRoutes } from '../http/static-ui.js';
 import { mcpHttpEndpoint } from '../mcp/http-route.js';
 import { listenMcpSocket } from '../mcp/socket-server.js';
+import type { TokenKind } from '../shared/tokens.js';
+import { registerOwnerRpc } from './owner-rpc.js';
 import { pidAlive, readServerInfo, removeServerInfo, socketAnswers, socketPath, writeServerInfo, type ServerInfo } from './server-info.js';
-import { registerServiceRpc } from './service-rpc.js';
 
 export { DEFAULT_HTTP_PORT } from './default-port.js';
 export const KEYWAY_VERSION = '0.1.0';
@@ -18,23 +21,25 @@ export interface KeywayServerOptions {
   port: number;
   /** Secret-free lines for the process log. */
   log?: (line: string) => void;
-  /** Extra routes on the shared HTTP server (the tray app's /ui and /api). */
-  publicRoutes?: HttpRoute[];
-  protectedRoutes?: HttpRoute[];
+  /** The built renderer served at /ui (default: the one next to the CLI build). */
+  uiDir?: string;
+  /** More routes behind tokens of a kind (the gateway's, for gateway tokens). */
+  routes?: Partial<Record<TokenKind, HttpRoute[]>>;
 }
 
 export interface RunningKeywayServer {
   info: ServerInfo;
-  /** The bearer token for HTTP (also in the data dir's http-token file). */
+  /** The dashboard token (opens /ui and /api; also in the data dir's http-token file). */
   token: string;
   close(): Promise<void>;
 }
 
 /**
- * Serves one KeywayService to other processes: MCP on the data dir's socket (plus the CLI's
- * service RPC), Streamable HTTP at /mcp with the shared HTTP server, and server.json so others
- * find it. Refuses when another live service owns the data dir; takes over a stale server.json.
- * Used by `keyway serve` and by the Electron main process.
+ * Serves one KeywayService to other processes, wired once here for `keyway serve` and the tray app:
+ * MCP on the data dir's socket (agents) plus the owner CLI's `keyway/call`; on 127.0.0.1, /ui
+ * (public files), /api (dashboard token: the owner's GUI) and /mcp (editor tokens: agents); and
+ * server.json so others find it. Refuses when another live service owns the data dir; takes over a
+ * stale server.json.
  */
 export async function startKeywayServer(options: KeywayServerOptions): Promise<RunningKeywayServer> {
   const { service } = options;
@@ -53,17 +58,22 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
   }
   if (existing) log(`taking over stale server.json (pid ${existing.pid} is gone)`);
 
-  const token = loadOrCreateToken(dataDir);
+  const token = await dashboardToken(service.tokens, dataDir);
   const deps = { service, transport: 'socket', log: (line: string) => log(line) };
-  const socket = await listenMcpSocket(path, deps, (server) => registerServiceRpc(server, service));
+  const socket = await listenMcpSocket(path, deps, (server) => registerOwnerRpc(server, service));
   const mcp = mcpHttpEndpoint(deps);
+  const extra = options.routes ?? {};
   let http;
   try {
     http = await startHttpServer({
-      token,
+      authenticate: (bearer) => service.tokens.verify(bearer),
       port: options.port,
-      publicRoutes: options.publicRoutes,
-      protectedRoutes: [mcp.route, ...(options.protectedRoutes ?? [])],
+      publicRoutes: staticUiRoutes(options.uiDir),
+      routes: {
+        dashboard: [...apiRoutes(service), ...(extra.dashboard ?? [])],
+        editor: [mcp.route, ...(extra.editor ?? [])],
+        gateway: extra.gateway ?? [],
+      },
       log,
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { isErrnoException } from '../core/errors.js';
@@ -75,9 +75,26 @@ export function socketAnswers(path: string, timeoutMs = 1000): Promise<boolean> 
   });
 }
 
-/** The service running on this data dir (server.json + live pid + socket answering), if any. */
+/**
+ * The service running on this data dir (server.json + live pid + socket answering), if any. A
+ * server.json is believed only when its socket is this data dir's own socket file, is a socket, and
+ * belongs to this user: anything else (a forged file naming another socket) is ignored, so the CLI
+ * never sends an env var's value or a passphrase to a process that is not the owner's service.
+ */
 export async function findRunningServer(dataDir: string): Promise<ServerInfo | undefined> {
   const info = readServerInfo(dataDir);
-  if (!info || !pidAlive(info.pid)) return undefined;
+  if (!info || !pidAlive(info.pid) || !ownSocket(dataDir, info.socket)) return undefined;
   return (await socketAnswers(info.socket)) ? info : undefined;
+}
+
+/** True when `path` is this data dir's socket, a socket file, owned by the current user (Unix). */
+export function ownSocket(dataDir: string, path: string): boolean {
+  if (path !== socketPath(dataDir)) return false;
+  if (process.platform === 'win32') return true;
+  try {
+    const stat = lstatSync(path);
+    return stat.isSocket() && stat.uid === process.getuid?.();
+  } catch {
+    return false;
+  }
 }

@@ -98,6 +98,7 @@ export const UpdateProviderConfigInputSchema = z
     message: 'nothing to change: give at least one of enabled, models, rate_limit, base_url',
   });
 export type UpdateProviderConfigInput = z.input<typeof UpdateProviderConfigInputSchema>;
+export type UpdateProviderConfigParsed = z.output<typeof UpdateProviderConfigInputSchema>;
 
 export interface UpdateProviderConfigResult {
   provider: z.output<typeof providerId>;

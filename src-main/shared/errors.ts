@@ -1,3 +1,5 @@
+import type { Remedy } from './remedy.js';
+
 /**
  * Every failure a user can act on carries one of these codes. Fronts map them to exit codes,
  * MCP `isError` results and HTTP statuses; the message always says what to do next.
@@ -35,4 +37,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  /** What would fix it, as data; each front renders it (see shared/remedy.ts). */
+  remedy?: Remedy;
 }

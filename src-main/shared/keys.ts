@@ -55,6 +55,7 @@ export const AddKeyInputSchema = z
     message: 'give exactly one of api_key or env_var',
   });
 export type AddKeyInput = z.input<typeof AddKeyInputSchema>;
+export type AddKeyParsed = z.output<typeof AddKeyInputSchema>;
 
 export const RotateKeyInputSchema = z
   .object({
@@ -69,9 +70,11 @@ export const RotateKeyInputSchema = z
     message: 'give exactly one of new_api_key or env_var',
   });
 export type RotateKeyInput = z.input<typeof RotateKeyInputSchema>;
+export type RotateKeyParsed = z.output<typeof RotateKeyInputSchema>;
 
 export const KeyRefSchema = z.object({ provider: ProviderSchema, label: LabelSchema }).strict();
 export type KeyRef = z.input<typeof KeyRefSchema>;
+export type KeyRefParsed = z.output<typeof KeyRefSchema>;
 
 export const ListKeysInputSchema = z.object({ provider: ProviderSchema.optional() }).strict();
 export type ListKeysInput = z.input<typeof ListKeysInputSchema>;

@@ -1,3 +1,4 @@
+import type { Remedy } from './remedy.js';
 import { z } from 'zod';
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 
@@ -28,8 +29,10 @@ export type RouteRequestInput = z.input<typeof RouteRequestInputSchema>;
 export interface SkippedProvider {
   provider: ProviderId;
   reason: SkipReason;
-  /** What is wrong and what to do, for people. */
+  /** What is wrong, for people. */
   detail: string;
+  /** What would fix it, when something would; each front words it (shared/remedy.ts). */
+  remedy?: Remedy;
 }
 
 export interface RouteResult {

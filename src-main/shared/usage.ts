@@ -72,7 +72,6 @@ export const TrackRequestInputSchema = z
   .refine(cacheWithinInput, CACHE_WITHIN_INPUT)
   .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
-export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
 
 export interface TrackResult {
   id: number;

@@ -13,7 +13,7 @@ const TRACKED = 2_000;
 export async function run(): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keyway-bench-routing-'));
   const service = KeywayService.open({ dataDir, store: 'file', env: { SECRET_KEY: 'bench-secret-key' }, timeZone: 'UTC' });
-  const ctx = { actor: 'bench' };
+  const ctx = { principal: 'owner', actor: 'bench' } as const;
   await service.addKey({ provider: 'anthropic', api_key: 'sk-ant-bench-0000000000000000' }, ctx);
   await service.addKey({ provider: 'openai', api_key: 'sk-bench-00000000000000000000' }, ctx);
   await service.updateProviderConfig('anthropic', { rate_limit: 1_000_000 }, ctx);

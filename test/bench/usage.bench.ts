@@ -33,7 +33,7 @@ async function trackThroughput(): Promise<BenchRow> {
   const commitMs = groupCommitMs(dataDir);
   const service = KeywayService.open({ dataDir, env: {}, timeZone: 'UTC' });
   const input = { provider: 'anthropic' as const, model: 'claude-3-5-sonnet-20241022', input_tokens: 1200, output_tokens: 350, latency_ms: 900, task_type: 'code_generation' };
-  const ctx = { actor: 'bench' };
+  const ctx = { principal: 'owner', actor: 'bench' } as const;
   let counting = false;
   let count = 0;
   let stop = false;

@@ -114,7 +114,7 @@ describe('keyway keys (file store)', () => {
     const cli = fileStoreCli();
     const run = await cli.run(['--json', 'keys', 'remove', 'openai']);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'key_not_found', message: expect.stringContaining('No openai key') } });
+    expect(JSON.parse(run.stdout)).toEqual({ error: { code: 'key_not_found', message: expect.stringContaining('No openai key'), remedy: { action: 'add_key', provider: 'openai', label: 'default' } } });
   });
 
   it('has --help on every command', async () => {

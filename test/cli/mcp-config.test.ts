@@ -42,21 +42,27 @@ describe('keyway mcp-config', () => {
     expect(result.stdout.trim()).toBe(`claude mcp add keyway -- ${process.execPath} ${KEYWAY_BIN} mcp`);
   });
 
-  it('--http names the running service URL and a bearer token that works', async () => {
+  it('--http names the running service URL and a new editor token that opens /mcp only', async () => {
     server = await startTestServer();
     const env = { KEYWAY_DATA_DIR: server.service.dataDir };
     const cursor = JSON.parse((await runKeyway(['mcp-config', 'cursor', '--http'], { env })).stdout).mcpServers.keyway;
     expect(cursor.url).toBe(server.running.info.mcp_url);
-    expect(cursor.headers.Authorization).toBe(`Bearer ${server.running.token}`);
+    const token = String(cursor.headers.Authorization).replace(/^Bearer /, '');
+    expect(token).not.toBe(server.running.token);
+    expect(server.service.tokens.verify(token)).toMatchObject({ kind: 'editor', name: 'cursor' });
     const client = new Client({ name: 'cursor', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(cursor.url), { requestInit: { headers: cursor.headers } }));
     expect((await client.listTools()).tools.length).toBe(15);
     await client.close();
+    const api = await fetch(`${server.running.info.http_origin}/api/settings.update`, { method: 'POST', headers: cursor.headers, body: '{"allow_mcp_key_changes":true}' });
+    expect(api.status).toBe(403);
 
     const vscode = JSON.parse((await runKeyway(['mcp-config', 'vscode', '--http'], { env })).stdout).servers.keyway;
     expect(vscode).toMatchObject({ type: 'http', url: server.running.info.mcp_url });
     const code = await runKeyway(['mcp-config', 'claude-code', '--http'], { env });
-    expect(code.stdout.trim()).toBe(`claude mcp add --transport http keyway ${server.running.info.mcp_url} --header 'Authorization: Bearer ${server.running.token}'`);
+    expect(code.stdout.trim()).toMatch(new RegExp(`^claude mcp add --transport http keyway ${server.running.info.mcp_url} --header 'Authorization: Bearer kw_editor_[\\w-]{43}'$`));
+    const listed = JSON.parse((await runKeyway(['tokens', '--kind', 'editor', '--json'], { env })).stdout);
+    expect(listed.tokens.map((t: { name: string }) => t.name).sort()).toEqual(['claude-code', 'cursor', 'test-editor', 'vscode']);
   });
 
   it.each([

@@ -3,7 +3,7 @@ import { buildDashboard } from '../../src-main/core/dashboard.js';
 import type { KeywayService } from '../../src-main/core/service.js';
 import { openTestService } from '../support/service.js';
 
-const GUI = { actor: 'gui' };
+const GUI = { principal: 'owner', actor: 'gui' } as const;
 const services: KeywayService[] = [];
 afterEach(() => {
   while (services.length > 0) services.pop()!.close();

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ROUTING_CONFIG } from '../../src-main/core/config/default-config.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { canaryCore } from '../support/canary.js';
-import { KEYWAY_BIN } from '../support/cli.js';
+import { KEYWAY_BIN, runKeyway } from '../support/cli.js';
 import { fileStoreEnv, httpClient, ok } from '../support/mcp.js';
 
 /**
@@ -50,7 +50,8 @@ beforeAll(async () => {
   const info = await waitForServer(dataDir, serve.pid!);
   origin = info.http_origin;
   token = readFileSync(join(dataDir, 'http-token'), 'utf8').trim();
-  mcp = await httpClient(info.mcp_url, token, 'e2e-editor');
+  const editor = await runKeyway(['tokens', 'create', '--kind', 'editor', '--name', 'e2e-editor', '--json'], { env: fileStoreEnv(dataDir) });
+  mcp = await httpClient(info.mcp_url, (JSON.parse(editor.stdout) as { token: string }).token, 'e2e-editor');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],

@@ -63,14 +63,14 @@ describe('IPC handler', () => {
   });
 
   it('pushes a data-free change notice to the page when the service changes', async () => {
-    await service.addKey({ provider: 'openai', api_key: canaryKey('openai') }, { actor: 'test' });
+    await service.addKey({ provider: 'openai', api_key: canaryKey('openai') }, { principal: 'owner', actor: 'test' });
     expect(sent).toEqual([[IPC.event, { name: 'key.changed' }]]);
   });
 
   it('removes its handler and subscription when stopped', async () => {
     stop();
     expect(handlers.has(IPC.call)).toBe(false);
-    await service.addKey({ provider: 'openai', api_key: canaryKey('openai') }, { actor: 'test' });
+    await service.addKey({ provider: 'openai', api_key: canaryKey('openai') }, { principal: 'owner', actor: 'test' });
     expect(sent).toEqual([]);
     stop = () => {};
   });

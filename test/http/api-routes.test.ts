@@ -3,6 +3,7 @@ import type { KeywayService } from '../../src-main/core/service.js';
 import { apiRoutes, httpStatusFor } from '../../src-main/http/api-routes.js';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/server.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
+import { knownTokens } from '../support/http.js';
 import { openTestService } from '../support/service.js';
 
 const TOKEN = 'test-token-0123456789abcdefghijklmnopqrstuv';
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 async function start(): Promise<{ origin: string; service: KeywayService }> {
   const service = openTestService({ timeZone: 'UTC' });
-  const server = await startHttpServer({ token: TOKEN, port: 0, protectedRoutes: apiRoutes(service) });
+  const server = await startHttpServer({ authenticate: knownTokens({ [TOKEN]: 'dashboard' }), port: 0, routes: { dashboard: apiRoutes(service) } });
   open.push({ server, service });
   return { origin: server.origin, service };
 }
@@ -83,7 +84,7 @@ describe('/api routes', () => {
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let text = decoder.decode((await reader.read()).value);
-    await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, { actor: 'test' });
+    await service.addKey({ provider: 'anthropic', api_key: canaryKey('anthropic') }, { principal: 'owner', actor: 'test' });
     while (!text.includes('key.changed')) text += decoder.decode((await reader.read()).value);
     expect(text).toContain('event: change\ndata: {"name":"key.changed"}');
     controller.abort();

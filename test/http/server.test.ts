@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadOrCreateToken, tokenPath } from '../../src-main/http/auth.js';
+import { dashboardToken, tokenPath } from '../../src-main/http/auth.js';
+import { TokenStore } from '../../src-main/core/tokens/token-store.js';
 import { sendJson, type HttpRoute } from '../../src-main/http/route.js';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/server.js';
-import { rawRequest } from '../support/http.js';
+import { knownTokens, rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const TOKEN = 'T'.repeat(43);
+const EDITOR = 'E'.repeat(43);
 let running: RunningHttpServer | undefined;
 
 afterEach(async () => {
@@ -23,7 +25,12 @@ const route =
   };
 
 async function start(): Promise<RunningHttpServer> {
-  running = await startHttpServer({ token: TOKEN, port: 0, publicRoutes: [route('/ui/', { page: true })], protectedRoutes: [route('/api/x', { data: 1 })] });
+  running = await startHttpServer({
+    authenticate: knownTokens({ [TOKEN]: 'dashboard', [EDITOR]: 'editor' }),
+    port: 0,
+    publicRoutes: [route('/ui/', { page: true })],
+    routes: { dashboard: [route('/api/x', { data: 1 })], editor: [route('/mcp', { mcp: 1 })] },
+  });
   return running;
 }
 
@@ -35,7 +42,7 @@ describe('local HTTP server', () => {
     expect(JSON.parse(ok.body)).toEqual({ data: 1 });
     const page = await rawRequest(port, { path: '/ui/' });
     expect(page.status).toBe(200);
-    expect((await rawRequest(port, { path: '/nope', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    expect((await rawRequest(port, { path: '/nope', headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(403);
   });
 
   it('takes the Bearer scheme name in any case, as HTTP defines it', async () => {
@@ -57,6 +64,17 @@ describe('local HTTP server', () => {
     expect(res.body).not.toContain(TOKEN);
   });
 
+  it('opens to each token only the routes of its kind', async () => {
+    const { port } = await start();
+    const as = (token: string, path: string) => rawRequest(port, { path, headers: { authorization: `Bearer ${token}` } });
+    expect((await as(EDITOR, '/mcp')).status).toBe(200);
+    const refused = await as(EDITOR, '/api/x');
+    expect(refused.status).toBe(403);
+    expect(refused.body).not.toContain('"data"');
+    expect(refused.body).toContain('Editor tokens open only /mcp');
+    expect((await as(TOKEN, '/mcp')).status).toBe(403);
+  });
+
   it('applies the Host and Origin checks to public routes too', async () => {
     const { port } = await start();
     expect((await rawRequest(port, { path: '/ui/', headers: { host: 'rebind.example:1234' } })).status).toBe(403);
@@ -70,12 +88,17 @@ describe('local HTTP server', () => {
   });
 });
 
-describe('bearer token file', () => {
-  it('is created once with mode 0600 and reused on the next run', () => {
+describe('dashboard token file', () => {
+  it('is created once with mode 0600, reused on the next run, and replaced once revoked or unknown', async () => {
     const dir = tempDir();
-    const first = loadOrCreateToken(dir);
-    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const tokens = new TokenStore({ dataDir: dir });
+    const first = await dashboardToken(tokens, dir);
+    expect(first).toMatch(/^kw_dashboard_[A-Za-z0-9_-]{43}$/);
     expect(statSync(tokenPath(dir)).mode & 0o777).toBe(0o600);
-    expect(loadOrCreateToken(dir)).toBe(first);
+    expect(await dashboardToken(tokens, dir)).toBe(first);
+    await tokens.revoke(tokens.verify(first)!.id);
+    const second = await dashboardToken(tokens, dir);
+    expect(second).not.toBe(first);
+    expect(tokens.verify(second, 'dashboard')).not.toBeNull();
   });
 });

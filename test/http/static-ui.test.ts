@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 async function serve(uiDir: string): Promise<string> {
-  const server = await startHttpServer({ token: 'x'.repeat(40), port: 0, publicRoutes: staticUiRoutes(uiDir) });
+  const server = await startHttpServer({ authenticate: () => null, port: 0, publicRoutes: staticUiRoutes(uiDir) });
   servers.push(server);
   return server.origin;
 }

@@ -64,8 +64,8 @@ describe('key tools over the socket', () => {
 
 describe('key tool error paths', () => {
   it.each([
-    ['remove_api_key', { provider: 'anthropic' }, 'No key for anthropic. Add one with add_api_key(provider="anthropic", env_var="ANTHROPIC_API_KEY").'],
-    ['rotate_key', { provider: 'openai', label: 'work', new_api_key: 'sk-test-CANARY0000000000000000' }, 'No key for openai labelled "work". Add one with add_api_key(provider="openai", env_var="OPENAI_API_KEY", label="work").'],
+    ['remove_api_key', { provider: 'anthropic' }, 'No anthropic key with label "default". Add one with add_api_key(provider="anthropic", env_var="ANTHROPIC_API_KEY").'],
+    ['rotate_key', { provider: 'openai', label: 'work', new_api_key: 'sk-test-CANARY0000000000000000' }, 'No openai key with label "work". Add one with add_api_key(provider="openai", env_var="OPENAI_API_KEY", label="work").'],
   ])('%s on a missing key says how to add one', async (tool, args, message) => {
     const result = await call(mcp.client, tool, args);
     expect(result.isError).toBe(true);
@@ -73,12 +73,12 @@ describe('key tool error paths', () => {
   });
 
   it.each([
-    ['add_api_key', { provider: 'anthropic', env_var: 'UNSET_TEST_VAR_FOR_KEYWAY' }, /UNSET_TEST_VAR_FOR_KEYWAY is not set/],
+    ['add_api_key', { provider: 'anthropic', env_var: 'ANTHROPIC_API_KEY_UNSET_FOR_KEYWAY_TEST' }, /ANTHROPIC_API_KEY_UNSET_FOR_KEYWAY_TEST is not set/],
     ['add_api_key', { provider: 'anthropic' }, /exactly one of api_key or env_var/],
     ['add_api_key', { provider: 'anthropic', api_key: 'sk-ant-test-CANARYaaaaaaaaaaaaaaaa', env_var: 'X' }, /exactly one of api_key or env_var/],
     ['add_api_key', { provider: 'mistral', api_key: 'x' }, /provider/],
     ['add_api_key', { provider: 'openai', api_key: 'x'.repeat(5000) }, /4096/],
-    ['rotate_key', { provider: 'openai' }, /exactly one of new_api_key or env_var|No key for openai/],
+    ['rotate_key', { provider: 'openai' }, /exactly one of new_api_key or env_var|No openai key/],
     ['list_api_keys', { provider: 42 }, /provider/],
     ['remove_api_key', { provider: 'openai', label: '../../etc' }, /label/],
   ])('%s %j is refused with a message naming the problem', async (tool, args, pattern) => {
@@ -99,7 +99,7 @@ describe('key tool error paths', () => {
     ] as const) {
       const result = await call(mcp.client, tool, args);
       expect(result.isError, tool).toBe(true);
-      expect(textOf(result)).toContain('turned off for MCP clients');
+      expect(textOf(result)).toContain('turned off for agents');
     }
     expect(mcp.server.service.listKeys().keys).toEqual([]);
     expect((await call(mcp.client, 'list_api_keys')).isError).toBeFalsy();

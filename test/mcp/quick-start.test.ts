@@ -5,7 +5,7 @@ import { CALLER_ENV_META } from '../../src-main/mcp/call-context.js';
 import { TOOL_NAMES } from '../../src-main/mcp/tools/index.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { canaryCore } from '../support/canary.js';
-import { call, fileStoreEnv, httpClient, openTestService, socketClient, startTestServer, stdioClient, textOf } from '../support/mcp.js';
+import { call, fileStoreEnv, httpClient, openServiceIn, socketClient, startTestServer, stdioClient, textOf } from '../support/mcp.js';
 import { tempDir } from '../support/temp-dir.js';
 
 type Transport = 'socket' | 'http' | 'stdio bridge' | 'stdio in-process';
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function pointAtEmulators(service: KeywayService, emu: Emulators): Promise<void> {
   for (const [provider, block] of Object.entries(configFor(emu))) {
-    await service.updateProviderConfig(provider as 'anthropic', { base_url: block.base_url }, { actor: 'test' });
+    await service.updateProviderConfig(provider as 'anthropic', { base_url: block.base_url }, { principal: 'owner', actor: 'test' });
   }
 }
 
@@ -26,7 +26,7 @@ async function connect(kind: Transport, emu: Emulators): Promise<{ client: Clien
   const callerEnv = { ANTHROPIC_API_KEY: emu.anthropic.key };
   if (kind === 'stdio in-process') {
     const dataDir = tempDir();
-    const setup = openTestService(dataDir);
+    const setup = openServiceIn(dataDir);
     await pointAtEmulators(setup, emu);
     setup.close();
     const stderr: string[] = [];
@@ -45,7 +45,7 @@ async function connect(kind: Transport, emu: Emulators): Promise<{ client: Clien
     open.push(() => client.close());
     return { client, dataDir, logs: () => logs() + stderr.join('') };
   }
-  const client = kind === 'socket' ? await socketClient(server.running.info.socket) : await httpClient(server.running.info.mcp_url, server.running.token);
+  const client = kind === 'socket' ? await socketClient(server.running.info.socket) : await httpClient(server.running.info.mcp_url, server.editorToken);
   open.push(() => client.close());
   return { client, dataDir, logs };
 }

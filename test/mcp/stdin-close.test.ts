@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KEYWAY_BIN } from '../support/cli.js';
-import { fileStoreEnv, openTestService, startTestServer, type TestServer } from '../support/mcp.js';
+import { fileStoreEnv, openServiceIn, startTestServer, type TestServer } from '../support/mcp.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const TRACKS = 20;
@@ -42,7 +42,7 @@ describe('keyway mcp when the editor closes stdin right after its requests', () 
   it('in-process: answers every request and records every tracked request before exiting', async () => {
     const dataDir = tempDir();
     expect(await answeredAfterStdinCloses(dataDir)).toEqual(everyId);
-    const service = openTestService(dataDir);
+    const service = openServiceIn(dataDir);
     expect(service.getUsage({}).totals.requests).toBe(TRACKS);
     service.close();
   });

@@ -6,7 +6,7 @@ const mcp = useSocketServer();
 
 describe('every tool has an actionable error path', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['validate_key', { provider: 'google' }, /^No key for google\. Add one with add_api_key\(provider="google", env_var="GOOGLE_API_KEY"\)\.$/],
+    ['validate_key', { provider: 'google' }, /^No google key with label "default" to validate\. Add one with add_api_key\(provider="google", env_var="GOOGLE_API_KEY"\)\.$/],
     ['validate_key', { provider: 'google', offline: 'yes' }, /offline/],
     ['validate_all_keys', { offline: 3 }, /offline/],
     ['route_request', { task_type: 'Code Generation' }, /task_type/],
@@ -40,7 +40,7 @@ describe('every tool has an actionable error path', () => {
     }
   });
 
-  it('turns the service\'s CLI hints into the tool calls that fix the problem', async () => {
+  it('words the structured remedy as the tool calls that fix the problem, never as CLI text', async () => {
     const noKey = await call(mcp.client, 'route_request', { task_type: 'chat', preferred_provider: 'openai', enable_fallback: false });
     expect(noKey.isError).toBe(true);
     expect(textOf(noKey)).toContain('add_api_key(provider="openai", env_var="OPENAI_API_KEY")');
@@ -62,13 +62,14 @@ describe('every tool has an actionable error path', () => {
     });
     const result = await call(mcp.client, 'update_provider_config', { provider: 'google', enabled: false });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain('turned off for MCP clients');
+    expect(textOf(result)).toContain('turned off for agents');
+    expect(textOf(result)).toContain('ask them to run `keyway settings set allow_mcp_key_changes true`');
     expect(mcp.server.service.config.current().providers.google?.enabled).toBe(true);
   });
 
   it('update_provider_config keeps a provider key from being pointed at another host over MCP', async () => {
     const before = mcp.server.service.config.current().providers.openai?.base_url;
-    for (const base_url of ['https://collector.example/v1', 'http://10.0.0.5:11434', 'https://api.openai.com.evil.example']) {
+    for (const base_url of ['https://collector.example/v1', 'http://10.0.0.5:11434', 'https://api.openai.com.evil.example', 'http://localhost:9999', 'http://127.0.0.1:11434']) {
       const refused = await call(mcp.client, 'update_provider_config', { provider: 'openai', base_url });
       expect(refused.isError, base_url).toBe(true);
       expect(refused._meta?.['keyway/error_code']).toBe('forbidden');
@@ -77,8 +78,8 @@ describe('every tool has an actionable error path', () => {
     expect(mcp.server.service.config.current().providers.openai?.base_url).toBe(before);
     for (const [provider, base_url] of [
       ['openai', 'https://api.openai.com/v1'],
-      ['local', 'http://localhost:11435'],
-      ['anthropic', 'http://127.0.0.1:9000'],
+      ['local', 'http://127.0.0.1:11434'],
+      ['anthropic', 'https://api.anthropic.com'],
       ['google', null],
     ] as const) {
       expect((await ok<{ config: { base_url?: string } }>(mcp.client, 'update_provider_config', { provider, base_url })).config.base_url).toBe(base_url ?? undefined);

@@ -3,8 +3,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ListKeysResult } from '../../src-main/shared/keys.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { join } from 'node:path';
-import { fileStoreEnv, httpClient, ok, openTestService, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
-import { rawRequest } from '../support/http.js';
+import { fileStoreEnv, httpClient, ok, openServiceIn, socketClient, startTestServer, stdioClient, type TestServer } from '../support/mcp.js';
+import { knownTokens, rawRequest } from '../support/http.js';
 import { tempDir } from '../support/temp-dir.js';
 import { KEYWAY_BIN } from '../support/cli.js';
 
@@ -56,7 +56,7 @@ describe('keyway mcp (stdio, the real built binary)', () => {
     expect(listed.keys[0]!.source).toContain('ANTHROPIC_API_KEY');
     await client.close();
     expect(stderr.join('')).not.toContain(canaryCore(secret));
-    const service = openTestService(dataDir);
+    const service = openServiceIn(dataDir);
     expect(service.auditEntries(1)[0]!.actor).toBe('mcp:stdio-client@9.9');
   });
 
@@ -79,13 +79,13 @@ describe('keyway mcp (stdio, the real built binary)', () => {
 
 describe('Streamable HTTP at /mcp', () => {
   let server: TestServer;
-  const token = () => server.running.token;
+  const token = () => server.editorToken;
   beforeEach(async () => {
     server = await track(await startTestServer());
   });
 
   it('serves the same tools with the bearer token and shares state with the socket', async () => {
-    const client: Client = await track(await httpClient(server.running.info.mcp_url, server.running.token));
+    const client: Client = await track(await httpClient(server.running.info.mcp_url, server.editorToken));
     await ok(client, 'add_api_key', { provider: 'google', api_key: canaryKey('google') });
     expect(server.service.listKeys().keys.map((k) => k.id)).toEqual(['google:default']);
     expect(server.service.auditEntries(1)[0]!.actor).toBe('mcp:http-client@0.0.1');
@@ -94,9 +94,11 @@ describe('Streamable HTTP at /mcp', () => {
   it.each([
     ['no token', { authorization: undefined }],
     ['a wrong token', { authorization: 'Bearer wrong-token-wrong-token-wrong-token-000' }],
+    ['the dashboard token (it opens /ui and /api only)', { authorization: 'dashboard' }],
     ['a foreign Host', { host: 'attacker.example' }],
     ['a foreign Origin', { origin: 'http://attacker.example' }],
   ])('refuses an initialize with %s', async (_name, overrides: Record<string, string | undefined>) => {
+    if (overrides.authorization === 'dashboard') overrides = { authorization: `Bearer ${server.running.token}` };
     const headers = Object.fromEntries(
       Object.entries({ authorization: `Bearer ${token()}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...overrides }).filter(
         (e): e is [string, string] => e[1] !== undefined,
@@ -113,6 +115,7 @@ describe('Streamable HTTP at /mcp', () => {
     expect([401, 403]).toContain(res.status);
     expect(res.headers['mcp-session-id']).toBeUndefined();
     expect(res.body).not.toContain(server.running.token);
+    expect(res.body).not.toContain(server.editorToken);
   });
 
   it('accepts the same raw initialize with the token and loopback Host (the refusals above are real)', async () => {
@@ -164,7 +167,7 @@ describe('the MCP socket', () => {
   });
 
   it('refuses a data dir whose socket path is too long for the OS, naming the fix', async () => {
-    const service = openTestService(join(tempDir(), 'd'.repeat(100)));
+    const service = openServiceIn(join(tempDir(), 'd'.repeat(100)));
     await expect(startTestServer(service)).rejects.toThrow(/shorter --data-dir/);
     service.close();
   });
@@ -174,9 +177,9 @@ describe('HTTP sessions', () => {
   it('closes the least recently used session past the limit, and the others keep working', async () => {
     const { mcpHttpEndpoint } = await import('../../src-main/mcp/http-route.js');
     const { startHttpServer } = await import('../../src-main/http/server.js');
-    const service = openTestService();
+    const service = openServiceIn();
     const endpoint = mcpHttpEndpoint({ service, transport: 'http' }, { maxSessions: 2 });
-    const http = await startHttpServer({ token: 'T'.repeat(43), port: 0, protectedRoutes: [endpoint.route] });
+    const http = await startHttpServer({ authenticate: knownTokens({ ['T'.repeat(43)]: 'editor' }), port: 0, routes: { editor: [endpoint.route] } });
     open.push({
       close: async () => {
         await endpoint.close();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startKeywayServer } from '../../src-main/server/keyway-server.js';
 import { findRunningServer, readServerInfo } from '../../src-main/server/server-info.js';
-import { openTestService, startTestServer, type TestServer } from '../support/mcp.js';
+import { openServiceIn, startTestServer, type TestServer } from '../support/mcp.js';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -33,7 +33,7 @@ describe('startKeywayServer (in-process, as the tray app uses it)', () => {
     const first = await startTestServer();
     servers.push(first);
     const port = Number(new URL(first.running.info.mcp_url).port);
-    const service = openTestService();
+    const service = openServiceIn();
     await expect(startKeywayServer({ service, port })).rejects.toThrow(`Port ${port} on 127.0.0.1 is in use`);
     expect(existsSync(join(service.dataDir, 'keyway.sock'))).toBe(false);
     expect(readServerInfo(service.dataDir)).toBeUndefined();

@@ -29,3 +29,12 @@ export function rawRequest(
 function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter((e): e is [string, string] => e[1] !== undefined));
 }
+
+/** An `authenticate` for startHttpServer that knows exactly these tokens (tests that need no token store). */
+export function knownTokens(tokens: Record<string, import('../../src-main/shared/tokens.js').TokenKind>): (token: string | undefined) => import('../../src-main/shared/tokens.js').TokenRecord | null {
+  return (token) => {
+    const kind = token === undefined ? undefined : tokens[token];
+    if (kind === undefined || !Object.hasOwn(tokens, token!)) return null;
+    return { id: `tok_${'0'.repeat(11)}${Object.keys(tokens).indexOf(token!)}`, name: kind, kind, created_at: new Date(0).toISOString(), expires_at: null, revoked_at: null, last_used_at: null, scope: {} };
+  };
+}

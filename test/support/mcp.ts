@@ -7,7 +7,7 @@ import { SocketClientTransport } from '../../src-main/mcp/socket-client-transpor
 import { startKeywayServer, type RunningKeywayServer } from '../../src-main/server/keyway-server.js';
 import { afterEach, beforeEach } from 'vitest';
 import { isolatedEnv, KEYWAY_BIN } from './cli.js';
-import { openTestService as openService, TEST_SECRET_KEY } from './service.js';
+import { openTestService, TEST_SECRET_KEY } from './service.js';
 import { tempDir } from './temp-dir.js';
 
 export { TEST_SECRET_KEY };
@@ -17,25 +17,29 @@ export function fileStoreEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): Re
   return { ...isolatedEnv(), KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: TEST_SECRET_KEY, ...(extra as Record<string, string>) };
 }
 
-/** A file-store service over `dataDir` (the MCP tests share the dir with child processes). */
-export function openTestService(dataDir = tempDir(), env: NodeJS.ProcessEnv = {}): KeywayService {
-  return openService({ dataDir, cwd: dataDir, env });
+/** The test service (support/service.ts) over a given `dataDir`, run in it (the MCP tests share the dir with child processes). */
+export function openServiceIn(dataDir = tempDir(), env: NodeJS.ProcessEnv = {}): KeywayService {
+  return openTestService({ dataDir, cwd: dataDir, env });
 }
 
 export interface TestServer {
   service: KeywayService;
   running: RunningKeywayServer;
+  /** An editor token: opens /mcp with agent powers (the dashboard token is running.token). */
+  editorToken: string;
   logs: string[];
   close(): Promise<void>;
 }
 
 /** A real Keyway server (socket + HTTP on 127.0.0.1:any) in this process over a temp data dir. */
-export async function startTestServer(service = openTestService()): Promise<TestServer> {
+export async function startTestServer(service = openServiceIn()): Promise<TestServer> {
   const logs: string[] = [];
   const running = await startKeywayServer({ service, port: 0, log: (line) => logs.push(line) });
+  const { token: editorToken } = await service.tokens.create({ kind: 'editor', name: 'test-editor' });
   return {
     service,
     running,
+    editorToken,
     logs,
     close: async () => {
       await running.close();

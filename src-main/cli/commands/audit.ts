@@ -9,7 +9,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .description('show the tamper-evident audit log')
     .option('--limit <n>', 'newest N entries', parseLimit, 50)
     .action(async (options: { limit: number }) => {
-      io.print({ entries: await (await io.api()).auditEntries(options.limit) }, (r) =>
+      io.print({ entries: await (await io.api()).call('audit.list', { limit: options.limit }) }, (r) =>
         r.entries.length === 0 ? 'The audit log is empty.' : formatEntries(r.entries),
       );
     });
@@ -18,7 +18,7 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     .command('verify')
     .description('check every seal, the chain and the head anchored in the vault; exits 1 naming what was found')
     .action(async () => {
-      const result = await (await io.api()).verifyAudit();
+      const result = await (await io.api()).call('audit.verify', {});
       io.print(result, formatVerify);
       if (!result.ok) io.exitCode = 1;
     });

@@ -7,7 +7,6 @@ import type { CliIo } from '../io.js';
 import { numberOption } from '../number-option.js';
 import { table } from '../table.js';
 
-const CLI = { actor: 'cli' } as const;
 
 interface SetOptions {
   daily?: number;
@@ -24,7 +23,7 @@ export function registerBudgetCommands(program: Command, io: CliIo): void {
     .description('show spending against the daily and monthly budgets (local time zone)')
     .action(async () => {
       const api = await io.api();
-      io.print(await api.checkBudget(), formatStatus);
+      io.print(await api.call('budget.check', {}), formatStatus);
     });
 
   budget
@@ -40,16 +39,13 @@ export function registerBudgetCommands(program: Command, io: CliIo): void {
     .action(async (options: SetOptions) => {
       if (options.enable && options.disable) throw new KeywayError('invalid_input', 'Give --enable or --disable, not both.');
       const api = await io.api();
-      const status = await api.setBudget(
-        {
-          ...(options.daily === undefined ? {} : { daily_limit: options.daily }),
-          ...(options.monthly === undefined ? {} : { monthly_limit: options.monthly }),
-          ...(options.threshold === undefined ? {} : { alert_threshold: options.threshold }),
-          ...(options.provider === undefined ? {} : { provider: options.provider }),
-          ...(options.enable ? { enabled: true } : options.disable ? { enabled: false } : {}),
-        },
-        CLI,
-      );
+      const status = await api.call('budget.set', {
+        ...(options.daily === undefined ? {} : { daily_limit: options.daily }),
+        ...(options.monthly === undefined ? {} : { monthly_limit: options.monthly }),
+        ...(options.threshold === undefined ? {} : { alert_threshold: options.threshold }),
+        ...(options.provider === undefined ? {} : { provider: options.provider }),
+        ...(options.enable ? { enabled: true } : options.disable ? { enabled: false } : {}),
+      });
       io.print(status, (s) => `Budget updated.\n${formatStatus(s)}`);
     });
 }

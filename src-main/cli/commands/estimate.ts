@@ -37,10 +37,10 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
       let count: TokenCount | null = null;
       let input = options.input ?? 0;
       if (options.text !== undefined) {
-        count = await api.countTokens(provider, options.model, readText(options.text));
+        count = await api.call('usage.count_tokens', { provider, model: options.model, text: readText(options.text) });
         input = count.tokens;
       }
-      const estimate = await api.estimateCost({
+      const estimate = await api.call('usage.estimate', {
         provider,
         input_tokens: input,
         output_tokens: options.output ?? 0,

@@ -10,8 +10,6 @@ import { providerArgument } from '../provider-argument.js';
 import { readSecret } from '../read-secret.js';
 import { table } from '../table.js';
 
-const CLI = { actor: 'cli' } as const;
-
 interface SecretOptions {
   label: string;
   fromEnv?: string;
@@ -29,10 +27,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  keyway keys add anthropic --from-env ANTHROPIC_API_KEY\n  pbpaste | keyway keys add openai --label work')
     .action(async (provider: ProviderId, options: SecretOptions) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `${provider} API key:`);
-      const result = await (await io.api()).addKey(
-        { provider, label: options.label, ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }) },
-        CLI,
-      );
+      const result = await (await io.api()).call('keys.add', {
+        provider,
+        label: options.label,
+        ...(options.fromEnv ? { env_var: options.fromEnv } : { api_key: secret }),
+      });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(result, (r) => `${r.created ? 'Added' : 'Updated'} ${r.key.id} ${r.key.masked} (fingerprint ${r.key.fingerprint}) in the ${r.key.store} store.`);
     });
@@ -42,7 +41,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .description('list stored keys (masked; secrets are never shown)')
     .addArgument(providerArgument(false))
     .action(async (provider: ProviderId | undefined) => {
-      io.print(await (await io.api()).listKeys({ provider }), (r) =>
+      io.print(await (await io.api()).call('keys.list', { provider }), (r) =>
         r.keys.length === 0 ? 'No keys yet. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY' : formatKeys(r.keys),
       );
     });
@@ -56,15 +55,12 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--grace <seconds>', 'keep the old key usable for this long', parseSeconds, 0)
     .action(async (provider: ProviderId, options: SecretOptions & { grace: number }) => {
       const secret = options.fromEnv ? undefined : await readSecret(io.stdin, `new ${provider} API key:`);
-      const result = await (await io.api()).rotateKey(
-        {
-          provider,
-          label: options.label,
-          grace_seconds: options.grace,
-          ...(options.fromEnv ? { env_var: options.fromEnv } : { new_api_key: secret }),
-        },
-        CLI,
-      );
+      const result = await (await io.api()).call('keys.rotate', {
+        provider,
+        label: options.label,
+        grace_seconds: options.grace,
+        ...(options.fromEnv ? { env_var: options.fromEnv } : { new_api_key: secret }),
+      });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(result, (r) => `Rotated ${r.key.id}: now ${r.key.masked} (fingerprint ${r.key.fingerprint}).`);
     });
@@ -75,7 +71,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .addArgument(providerArgument())
     .option('--label <label>', 'which key', 'default')
     .action(async (provider: ProviderId, options: { label: string }) => {
-      const result = await (await io.api()).removeKey({ provider, label: options.label }, CLI);
+      const result = await (await io.api()).call('keys.remove', { provider, label: options.label });
       io.print(result, (r) => `Removed ${r.removed.id} ${r.removed.masked}.`);
     });
 
@@ -90,13 +86,13 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
       const api = await io.api();
       const offline = options.offline === true;
       let results: KeyValidationResult[];
-      if (provider && options.label) results = [await api.validateKey(provider, options.label, { offline }, CLI)];
+      if (provider && options.label) results = [await api.call('keys.validate', { provider, label: options.label, offline })];
       else if (provider) {
-        const { keys } = await api.listKeys({ provider });
+        const { keys } = await api.call('keys.list', { provider });
         // Asked to validate a provider's key that is not there: that is a failure, not "all valid".
-        if (keys.length === 0) throw new KeywayError('key_not_found', `No ${provider} key to validate. Add one with: keyway keys add ${provider}`);
-        results = await Promise.all(keys.map((k) => api.validateKey(provider, k.label, { offline }, CLI)));
-      } else results = (await api.validateAllKeys({ offline }, CLI)).results;
+        if (keys.length === 0) throw new KeywayError('key_not_found', `No ${provider} key to validate.`, { remedy: { action: 'add_key', provider } });
+        results = await Promise.all(keys.map((k) => api.call('keys.validate', { provider, label: k.label, offline })));
+      } else results = (await api.call('keys.validate_all', { offline })).results;
       const valid = results.filter((r) => r.ok).length;
       io.print({ results, valid, failed: results.length - valid }, (r) =>
         r.results.length === 0
@@ -117,7 +113,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
         throw new KeywayError('invalid_input', `${options.to} already exists and was left as it is. Choose another file, or pass --force to replace it.`);
       }
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await (await io.api()).exportKeys(options.to, passphrase, CLI);
+      const result = await (await io.api()).call('keys.export', { path: resolve(options.to), passphrase });
       io.print(result, (r) => `Exported ${r.count} key(s) to ${r.path}.`);
     });
 
@@ -128,7 +124,7 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
     .action(async (options: { from: string; passphraseEnv?: string }) => {
       const passphrase = await readPassphrase(io, options.passphraseEnv);
-      const result = await (await io.api()).importKeys(options.from, passphrase, CLI);
+      const result = await (await io.api()).call('keys.import', { path: resolve(options.from), passphrase });
       io.print(result, (r) => `Imported ${r.imported.length} key(s) into the ${r.store} store.`);
     });
 }

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
 import { KeywayError } from '../../core/errors.js';
+import { resolvePort } from '../../server/port.js';
 import type { CliIo } from '../io.js';
-import { parsePort, resolvePort } from './serve.js';
+import { parsePort } from './serve.js';
 
 export const MCP_CLIENTS = ['claude-desktop', 'cursor', 'vscode', 'claude-code', 'json'] as const;
 type McpClient = (typeof MCP_CLIENTS)[number];
@@ -22,19 +23,34 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     .command('mcp-config')
     .description('print the exact MCP configuration for an editor (stdio by default)')
     .addArgument(new Argument('<client>', MCP_CLIENTS.join(' | ')).choices(MCP_CLIENTS))
-    .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with its bearer token header')
+    .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with a new editor token (agent powers, /mcp only)')
     .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', parsePort)
     .action(async (client: McpClient, options: { http?: boolean; port?: number }, command: Command) => {
-      const [{ resolveDataDir }, { readServerInfo }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
+      const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
       const globals = command.optsWithGlobals<{ dataDir?: string }>();
       const explicitDir = globals.dataDir ?? io.env.KEYWAY_DATA_DIR;
       const dataDir = resolveDataDir(globals.dataDir, io.env);
       const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
-      const running = options.http ? readServerInfo(dataDir) : undefined;
-      const text = options.http ? await httpConfig(client, dataDir, () => running?.mcp_url ?? noServiceUrl(options.port, io.env)) : await stdioConfig(client, env);
-      io.out(text);
-      if (options.http && !running && !io.json) io.err(`No Keyway service runs on ${dataDir} now: start \`keyway serve\` before the editor connects.`);
-      if (!io.json) io.err(WHERE[client]);
+      if (!options.http) {
+        io.out(await stdioConfig(client, env));
+        if (!io.json) io.err(WHERE[client]);
+        return;
+      }
+      if (client === 'claude-desktop') {
+        throw new KeywayError(
+          'invalid_input',
+          'Claude Desktop launches local MCP servers over stdio. Use `keyway mcp-config claude-desktop` (without --http); it shares the running service too.',
+        );
+      }
+      const running = await findRunningServer(dataDir);
+      const url = running?.mcp_url ?? noServiceUrl(options.port, io.env);
+      const { record, token } = await (await io.api()).call('tokens.create', { kind: 'editor', name: client });
+      io.out(await httpConfig(client, url, token));
+      if (!io.json) {
+        io.err(`Created editor token ${record.id} ("${record.name}"): it opens only /mcp, with agent powers. Revoke it with \`keyway tokens revoke ${record.id}\`.`);
+        if (!running) io.err(`No Keyway service runs on ${dataDir} now: start \`keyway serve\` before the editor connects.`);
+        io.err(WHERE[client]);
+      }
     });
 }
 
@@ -55,16 +71,9 @@ function noServiceUrl(port: number | undefined, env: NodeJS.ProcessEnv): string 
   return `http://127.0.0.1:${resolved}/mcp`;
 }
 
-async function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string): Promise<string> {
-  if (client === 'claude-desktop') {
-    throw new KeywayError(
-      'invalid_input',
-      'Claude Desktop launches local MCP servers over stdio. Use `keyway mcp-config claude-desktop` (without --http); it shares the running service too.',
-    );
-  }
-  const url = serviceUrl();
-  const [{ ensureDataDir }, { loadOrCreateToken }, { shellQuote }] = await Promise.all([import('../../core/data-dir.js'), import('../../http/auth.js'), import('../../core/mcp-client-config.js')]);
-  const authorization = `Bearer ${loadOrCreateToken(ensureDataDir(dataDir))}`;
+async function httpConfig(client: Exclude<McpClient, 'claude-desktop'>, url: string, token: string): Promise<string> {
+  const { shellQuote } = await import('../../core/mcp-client-config.js');
+  const authorization = `Bearer ${token}`;
   switch (client) {
     case 'cursor':
       return json({ mcpServers: { keyway: { url, headers: { Authorization: authorization } } } });

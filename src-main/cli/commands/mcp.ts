@@ -10,11 +10,19 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       // Only protocol messages may reach stdout; every diagnostic goes to stderr.
       const log = (line: string) => io.err(`keyway mcp: ${line}`);
       const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
-      const running = await findRunningServer(resolveDataDir(dataDir, io.env));
+      const dir = resolveDataDir(dataDir, io.env);
+      const running = await findRunningServer(dir);
       if (running) {
         log(`bridging to the running service (pid ${running.pid})`);
-        const { bridgeStdioToSocket } = await import('../../mcp/stdio-bridge.js');
-        await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log });
+        const [{ bridgeStdioToSocket }, { agentMayRead }, { SettingsStore }, { isProviderId }] = await Promise.all([
+          import('../../mcp/stdio-bridge.js'),
+          import('../../core/authority.js'),
+          import('../../core/config/settings-store.js'),
+          import('../../shared/providers.js'),
+        ]);
+        // The same rule the service applies, so a value the service would refuse never leaves this process.
+        const mayForward = (provider: unknown, name: string): boolean => isProviderId(provider) && agentMayRead(provider, name, new SettingsStore(dir).read().app);
+        await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log, mayForward });
         return;
       }
       const [service, { StdioServerTransport }, { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests }, { createMcpServer }] = await Promise.all([

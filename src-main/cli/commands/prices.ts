@@ -22,7 +22,7 @@ export function registerPricesCommands(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  keyway prices anthropic\n  keyway prices openai/gpt-4o-2024-05-13\n  keyway prices update')
     .action(async (target: { provider: ProviderId; model?: string } | undefined) => {
       const api = await io.api();
-      const listing = await api.listPrices(target ?? {});
+      const listing = await api.call('prices.list', target ?? {});
       for (const warning of listing.warnings) io.err(`warning: ${warning}`);
       io.print(listing, (l) => (target?.model ? formatModel(l) : formatListing(l)));
     });
@@ -32,7 +32,7 @@ export function registerPricesCommands(program: Command, io: CliIo): void {
     .description('fetch newer price data (@pydantic/genai-prices), validate it and keep it in the data dir')
     .action(async () => {
       const api = await io.api();
-      const result = await api.updatePrices();
+      const result = await api.call('prices.update', {});
       io.print(result, formatUpdate);
     });
 }

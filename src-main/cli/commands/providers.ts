@@ -6,8 +6,6 @@ import type { CliIo } from '../io.js';
 import { providerArgument } from '../provider-argument.js';
 import { table } from '../table.js';
 
-const CLI = { actor: 'cli' } as const;
-
 /** `keyway providers` (status table) and `keyway providers set <provider> ...` (update_provider_config). */
 export function registerProviderCommands(program: Command, io: CliIo): void {
   const providers = program
@@ -16,8 +14,8 @@ export function registerProviderCommands(program: Command, io: CliIo): void {
     .action(async () => {
       const api = await io.api();
       // One-shot commands run no background pings, so ask Ollama now (cheap and local).
-      await api.checkLocalHealth();
-      const stats = await api.getProviderStats({});
+      await api.call('providers.check_local', {});
+      const stats = await api.call('providers.stats', {});
       io.print(stats, (r) => formatStats(r.providers));
     });
 
@@ -37,7 +35,7 @@ export function registerProviderCommands(program: Command, io: CliIo): void {
         rate_limit: options.rateLimit,
         base_url: options.baseUrl === undefined ? undefined : options.baseUrl === 'default' ? null : options.baseUrl,
       };
-      const result = await (await io.api()).updateProviderConfig(provider, patch, CLI);
+      const result = await (await io.api()).call('providers.update', { provider, ...patch });
       io.print(result, formatUpdate);
     });
 }

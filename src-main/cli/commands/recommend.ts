@@ -11,8 +11,8 @@ export function registerRecommendCommand(program: Command, io: CliIo): void {
     .action(async (taskType: string | undefined) => {
       const api = await io.api();
       // One-shot commands run no background pings: ask Ollama now so local is only offered when it answers.
-      await api.checkLocalHealth();
-      const result = await api.getRoutingRecommendations(taskType ? { task_type: taskType } : {});
+      await api.call('providers.check_local', {});
+      const result = await api.call('routing.recommendations', taskType ? { task_type: taskType } : {});
       io.print(result, formatRecommendations);
     });
 }

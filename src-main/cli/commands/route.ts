@@ -1,3 +1,4 @@
+import { remedyCommand } from '../../shared/remedy.js';
 import { Option, type Command } from 'commander';
 import type { ProviderId } from '../../shared/providers.js';
 import { PROVIDER_IDS } from '../../shared/providers.js';
@@ -16,14 +17,14 @@ export function registerRouteCommand(program: Command, io: CliIo): void {
     .action(async (taskType: string, options: { prefer?: ProviderId; fallback: boolean }) => {
       const api = await io.api();
       // One-shot commands run no background pings: ask Ollama now so local is only chosen when it answers.
-      await api.checkLocalHealth();
-      const result = await api.routeRequest({ task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
+      await api.call('providers.check_local', {});
+      const result = await api.call('routing.route', { task_type: taskType, preferred_provider: options.prefer, enable_fallback: options.fallback });
       io.print(result, formatRoute);
     });
 }
 
 function formatRoute(r: RouteResult): string {
   const lines = [`${r.task_type} -> ${r.provider}${r.model ? ` (${r.model})` : ''}`, `why: ${r.reason}`, `chain: ${r.chain.join(' > ')}`];
-  for (const s of r.skipped) lines.push(`skipped ${s.provider}: ${s.reason}: ${s.detail}`);
+  for (const s of r.skipped) lines.push(`skipped ${s.provider}: ${s.reason}: ${s.detail}${s.remedy ? ` (fix: ${remedyCommand(s.remedy)})` : ''}`);
   return lines.join('\n');
 }

@@ -7,7 +7,6 @@ import { priceSourceText } from '../price-source-text.js';
 import { numberOption } from '../number-option.js';
 import { addCacheOptions, cacheFields, type CacheOptions } from '../cache-options.js';
 
-const CLI = { actor: 'cli' } as const;
 
 interface TrackOptions extends CacheOptions {
   input: number;
@@ -33,19 +32,16 @@ export function registerTrackCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExample:\n  keyway track anthropic --input 1000 --output 500 --model claude-3-5-sonnet-20241022')
     .action(async (provider: ProviderId, options: TrackOptions) => {
       const api = await io.api();
-      const result = await api.trackRequest(
-        {
-          provider,
-          input_tokens: options.input,
-          output_tokens: options.output,
-          success: !options.failed,
-          ...(options.model === undefined ? {} : { model: options.model }),
-          ...cacheFields(options),
-          ...(options.latency === undefined ? {} : { latency_ms: options.latency }),
-          ...(options.task === undefined ? {} : { task_type: options.task }),
-        },
-        CLI,
-      );
+      const result = await api.call('usage.track', {
+        provider,
+        input_tokens: options.input,
+        output_tokens: options.output,
+        success: !options.failed,
+        ...(options.model === undefined ? {} : { model: options.model }),
+        ...cacheFields(options),
+        ...(options.latency === undefined ? {} : { latency_ms: options.latency }),
+        ...(options.task === undefined ? {} : { task_type: options.task }),
+      });
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(
         result,

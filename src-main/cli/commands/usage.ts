@@ -18,7 +18,7 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .option('--days <n>', 'how many local days back, including today (default 30)', numberOption)
     .action(async (options: { provider?: ProviderId; days?: number }) => {
       const api = await io.api();
-      const report = await api.getUsage({ ...(options.provider ? { provider: options.provider } : {}), ...(options.days === undefined ? {} : { days: options.days }) });
+      const report = await api.call('usage.get', { ...(options.provider ? { provider: options.provider } : {}), ...(options.days === undefined ? {} : { days: options.days }) });
       io.print(report, formatReport);
     });
 
@@ -33,7 +33,7 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
       // --provider/--days may be parsed by the parent `usage` command, so read both levels.
       const options = command.optsWithGlobals<{ format: 'csv' | 'json'; provider?: ProviderId; days?: number; output?: string }>();
       const api = await io.api();
-      const chunks = await api.exportUsage({
+      const chunks = await api.call('usage.export', {
         format: options.format,
         ...(options.provider ? { provider: options.provider } : {}),
         ...(options.days === undefined ? {} : { days: options.days }),

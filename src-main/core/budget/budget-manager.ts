@@ -42,8 +42,12 @@ interface Limit {
   periodKey: string;
 }
 
-/** Money budgets never count local (Ollama) usage. */
-const PAID_PROVIDERS = PROVIDER_IDS.filter((p) => p !== 'local');
+/** The one place of the rule: money budgets never count local (Ollama) usage. */
+export function countsAgainstBudget(provider: ProviderId | null): boolean {
+  return provider !== 'local';
+}
+
+const PAID_PROVIDERS = PROVIDER_IDS.filter(countsAgainstBudget);
 
 /**
  * Daily and monthly limits (overall and per provider) over the ledger's daily aggregates, in the
@@ -113,7 +117,7 @@ export class BudgetManager {
       const config = this.#config();
       const now = this.#now().getTime();
       this.#sql.purgeExpired.run(now);
-      if (config.enabled && provider !== 'local') {
+      if (config.enabled && countsAgainstBudget(provider)) {
         for (const limit of this.#limits(config, now)) {
           if (limit.provider !== null && limit.provider !== provider) continue;
           if (limit.spent + limit.reserved + amount > limit.limit) {
@@ -149,6 +153,26 @@ export class BudgetManager {
     const parsed = parseInput(ReleaseReservationInputSchema, input);
     const reserved = this.#take(parsed.ticket);
     return { ticket: parsed.ticket, reserved_usd: microsToUsd(reserved), actual_cost_usd: null, status: 'released' };
+  }
+
+  /**
+   * Why a request of about `estimatedUsd` to `provider` would break a budget now, or null when it
+   * fits (or the provider never counts). What routing asks; the rule stays here.
+   */
+  blockFor(provider: ProviderId, estimatedUsd: number | null): string | null {
+    const status = this.check();
+    if (!status.enabled || !countsAgainstBudget(provider)) return null;
+    for (const period of status.periods) {
+      if (period.provider !== null && period.provider !== provider) continue;
+      const scope = `${period.provider ? `${period.provider} ` : ''}${period.period}`;
+      if (period.status === 'exceeded') {
+        return `${scope} budget is used up (${formatUsd(period.spent_usd)} of ${formatUsd(period.limit_usd)}); it resets at ${period.resets_at}`;
+      }
+      if (estimatedUsd !== null && estimatedUsd > period.remaining_usd) {
+        return `this request (~${formatUsd(estimatedUsd)}) would exceed the ${scope} budget (${formatUsd(period.remaining_usd)} left)`;
+      }
+    }
+    return null;
   }
 
   /**
@@ -194,7 +218,7 @@ export class BudgetManager {
     const reserved = new Map<ProviderId | null, number>();
     for (const row of this.#sql.reserved.all(now)) {
       const p = row.provider === null ? null : (PROVIDER_BY_CODE.get(row.provider) ?? null);
-      if (p !== 'local') reserved.set(p, (reserved.get(p) ?? 0) + row.amount);
+      if (countsAgainstBudget(p)) reserved.set(p, (reserved.get(p) ?? 0) + row.amount);
     }
     const sum = (m: Map<ProviderId, number>, only?: ProviderId) =>
       (only ? [only] : PAID_PROVIDERS).reduce((total, p) => total + (m.get(p) ?? 0), 0);
@@ -220,9 +244,15 @@ export class BudgetManager {
   }
 }
 
+/**
+ * The one budget rule: `exceeded` once spending reaches the limit; `warning` once spending plus
+ * open reservations (money already promised) reach the alert threshold. check_budget, alerts,
+ * routing and recommendations all read this level.
+ */
 function levelOf(l: Limit, config: BudgetConfig): BudgetLevel {
   if (l.limit > 0 ? l.spent >= l.limit : l.spent > 0) return 'exceeded';
-  if (l.spent > 0 && l.spent >= l.limit * config.alert_threshold) return 'warning';
+  const committed = l.spent + l.reserved;
+  if (committed > 0 && committed >= l.limit * config.alert_threshold) return 'warning';
   return 'ok';
 }
 
@@ -242,8 +272,9 @@ function toStatus(l: Limit, config: BudgetConfig): BudgetPeriodStatus {
 }
 
 function toAlert(l: Limit, level: 'warning' | 'exceeded', config: BudgetConfig): BudgetAlert {
-  const percent = l.limit > 0 ? Math.round((l.spent / l.limit) * 100) : 100;
-  const what = level === 'exceeded' ? 'exceeded' : `at ${percent}% (alert threshold ${Math.round(config.alert_threshold * 100)}%)`;
+  const percent = l.limit > 0 ? Math.round(((l.spent + l.reserved) / l.limit) * 100) : 100;
+  const held = l.reserved > 0 ? ` with ${formatUsd(microsToUsd(l.reserved))} reserved` : '';
+  const what = level === 'exceeded' ? 'exceeded' : `at ${percent}%${held} (alert threshold ${Math.round(config.alert_threshold * 100)}%)`;
   const name = describeLimit(l);
   return {
     period: l.period,

@@ -44,6 +44,25 @@ export class ConfigStore {
   }
 
   /**
+   * What is wrong with the file on disk now, when the configuration in force is not what it says:
+   * deleted, unreadable or invalid since it was loaded (a long-lived service keeps the last good
+   * one). Null when the file matches what is in force, or nothing was loaded yet.
+   */
+  fileProblem(): string | null {
+    if (this.#currentText === undefined) return null;
+    if (!existsSync(this.path)) return `${this.path} was deleted; the running service keeps its last good configuration until the file is back.`;
+    try {
+      const text = this.#readText();
+      if (text === this.#currentText) return null;
+      parseConfig(this.path, parseJson(this.path, text));
+      return null;
+    } catch (error) {
+      const message = error instanceof KeywayError ? error.message : 'it cannot be read';
+      return `${message} The running service keeps its last good configuration until the file is fixed.`;
+    }
+  }
+
+  /**
    * Re-reads the file after an outside edit. Returns null when its text is what is already in force;
    * throws config_invalid (and keeps the last good configuration) when the new text is invalid.
    */

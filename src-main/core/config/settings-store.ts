@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Conf from 'conf';
-import type { KeyRecord, SecretStoreKind } from '../../shared/keys.js';
+import { z } from 'zod';
+import { EnvVarNameSchema, LABEL_PATTERN, ProviderSchema, type KeyRecord, type SecretStoreKind } from '../../shared/keys.js';
 import { KeywayError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { FileLock } from '../fs/file-lock.js';
@@ -18,13 +19,48 @@ export interface AppSettings {
   allow_mcp_key_changes: boolean;
   health_ping_interval_s: number;
   launch_at_login: boolean;
+  /** Environment variable names agents may read besides each provider's own (`ANTHROPIC_API_KEY`, ...). */
+  agent_env_vars: string[];
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   allow_mcp_key_changes: true,
   health_ping_interval_s: 30,
   launch_at_login: false,
+  agent_env_vars: [],
 };
+
+const KeyRecordSchema = z.looseObject({
+  id: z.string().max(80),
+  provider: ProviderSchema,
+  label: z.string().regex(LABEL_PATTERN),
+  masked: z.string().max(64),
+  fingerprint: z.string().max(128),
+  source: z.string().max(256),
+  store: z.enum(['keychain', 'file']),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_used_at: z.string().nullable().default(null),
+  last_validated_at: z.string().nullable().default(null),
+  validation: z.enum(['unchecked', 'format_ok', 'valid', 'invalid', 'rate_limited', 'unreachable', 'timeout', 'error']).default('unchecked'),
+  validation_detail: z.string().nullable().default(null),
+  previous_fingerprint: z.string().nullable().default(null),
+  previous_expires_at: z.string().nullable().default(null),
+});
+
+/** settings.json as read: unknown extra fields are kept, wrong types are refused. */
+const SettingsFileSchema = z.looseObject({
+  keys: z.record(z.string(), KeyRecordSchema),
+  secret_store: z.enum(['keychain', 'file']).nullable(),
+  app: z
+    .looseObject({
+      allow_mcp_key_changes: z.boolean().optional(),
+      health_ping_interval_s: z.number().int().min(5).max(3600).optional(),
+      launch_at_login: z.boolean().optional(),
+      agent_env_vars: z.array(EnvVarNameSchema).max(32).optional(),
+    })
+    .optional(),
+});
 
 /**
  * The settings file, through `conf` (atomic writes, 0600). `conf` re-reads the file on every access,
@@ -63,14 +99,26 @@ export class SettingsStore {
     return this.#conf;
   }
 
+  /** The file's contents, checked against its schema: a hand-edited or damaged file is reported naming the field, never half-trusted. */
   read(): SettingsData {
     const conf = this.#store();
+    let store: unknown;
     try {
-      const store = conf.store;
-      return { ...store, app: { ...DEFAULT_APP_SETTINGS, ...store.app } };
+      store = conf.store;
     } catch (error) {
       throw unreadable(this.path, error);
     }
+    const parsed = SettingsFileSchema.safeParse(store);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new KeywayError(
+        'config_invalid',
+        `${this.path} is invalid at ${issue.path.join('.') || 'the top level'}: ${issue.message}. Fix or restore the file; Keyway did not change it.`,
+      );
+    }
+    const { keys, secret_store, app, ...rest } = parsed.data;
+    const records: Record<string, KeyRecord> = keys;
+    return { ...rest, keys: records, secret_store, app: { ...DEFAULT_APP_SETTINGS, ...app } };
   }
 
   /** Applies `change` to a fresh copy under the lock and writes it atomically; returns what `change` returns. */

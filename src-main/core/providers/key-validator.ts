@@ -1,6 +1,7 @@
 import type { RoutingConfig } from '../../shared/config.js';
 import type { KeyRecord, ValidationState } from '../../shared/keys.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import type { HealthStatus } from '../../shared/provider-stats.js';
 import type { ProviderId } from '../../shared/providers.js';
 import {
   ValidateAllKeysInputSchema,
@@ -15,8 +16,6 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { CallContext } from '../call-context.js';
 import { KeywayError, isKeywayError } from '../errors.js';
 import type { ServiceEvents } from '../events.js';
-import type { CircuitBreaker } from '../health/circuit-breaker.js';
-import type { HealthMonitor } from '../health/health-monitor.js';
 import { parseInput } from '../parse-input.js';
 import { checkKeyFormat } from '../vault/key-format.js';
 import type { KeyVault } from '../vault/key-vault.js';
@@ -24,12 +23,23 @@ import { baseUrlFor } from './endpoints.js';
 import { probe, type ProbeResult } from './probe.js';
 import { isInvalidKeyAnswer, validationRequest } from './validation-request.js';
 
-export interface KeyValidatorDeps {
+/**
+ * Where live outcomes are reported: provider health and the circuit breaker (health/, wired by
+ * routing/provider-services.ts). Declared here so providers/ never imports health/, which itself
+ * probes through providers/.
+ */
+export interface ProviderObservers {
+  health: {
+    get(provider: ProviderId): { status: HealthStatus };
+    record(provider: ProviderId, observation: { status: Exclude<HealthStatus, 'unknown'>; latency_ms: number | null; detail: string; retry_after_s?: number | null }): unknown;
+  };
+  breaker: { recordSuccess(provider: ProviderId): void; recordFailure(provider: ProviderId): void };
+}
+
+export interface KeyValidatorDeps extends ProviderObservers {
   keys: KeyVault;
   audit: AuditLog;
   events: ServiceEvents;
-  health: HealthMonitor;
-  breaker: CircuitBreaker;
   config: () => RoutingConfig;
   env: NodeJS.ProcessEnv;
   now: () => Date;
@@ -54,10 +64,9 @@ export class KeyValidator {
     const parsed = parseInput(ValidateKeyInputSchema, input);
     const record = this.#deps.keys.find(parsed.provider, parsed.label);
     if (!record) {
-      const error = new KeywayError(
-        'key_not_found',
-        `No ${parsed.provider} key with label "${parsed.label}" to validate. Add one first (keyway keys add ${parsed.provider}${parsed.label === 'default' ? '' : ` --label ${parsed.label}`}).`,
-      );
+      const error = new KeywayError('key_not_found', `No ${parsed.provider} key with label "${parsed.label}" to validate.`, {
+        remedy: { action: 'add_key', provider: parsed.provider, label: parsed.label },
+      });
       await this.#deps.audit.append({ actor: ctx.actor, action: 'key.validate', provider: parsed.provider, outcome: 'error', error_code: error.code });
       throw error;
     }
@@ -97,8 +106,12 @@ export class KeyValidator {
         outcome = 'format_ok';
         detail = 'format ok (offline: not checked with the provider)';
       } else {
-        const baseUrl = baseUrlFor(record.provider, this.#deps.config(), this.#deps.env);
-        live = await probe({ ...validationRequest(record.provider, baseUrl, secret), timeoutMs: this.#deps.timeoutMs }, isInvalidKeyAnswer(record.provider));
+        const config = this.#deps.config();
+        const baseUrl = baseUrlFor(record.provider, config, this.#deps.env);
+        // A key for local travels only to a base_url the owner set (a proxy): stock Ollama needs none,
+        // and whatever happens to listen on its default port is vouched for by no one.
+        const sent = record.provider === 'local' && !config.providers.local?.base_url ? undefined : secret;
+        live = await probe({ ...validationRequest(record.provider, baseUrl, sent), timeoutMs: this.#deps.timeoutMs }, isInvalidKeyAnswer(record.provider));
         outcome = live.outcome;
         detail = live.detail;
       }

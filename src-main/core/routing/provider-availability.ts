@@ -1,3 +1,4 @@
+import type { Remedy } from '../../shared/remedy.js';
 import { providerConfigOf, type RoutingConfig } from '../../shared/config.js';
 import type { KeyRecord } from '../../shared/keys.js';
 import type { ProviderId } from '../../shared/providers.js';
@@ -61,12 +62,12 @@ export class ProviderAvailability {
   check(provider: ProviderId, candidate?: Candidate): SkippedProvider | null {
     const { config, health, breaker, usage, now } = this.#deps;
     const block = providerConfigOf(config(), provider);
-    const skip = (reason: SkippedProvider['reason'], detail: string): SkippedProvider => ({ provider, reason, detail });
-    if (!block.enabled) return skip('disabled', `${provider} is disabled in routing_config.json (keyway providers set ${provider} --enabled true)`);
+    const skip = (reason: SkippedProvider['reason'], detail: string, remedy?: Remedy): SkippedProvider => (remedy ? { provider, reason, detail, remedy } : { provider, reason, detail });
+    if (!block.enabled) return skip('disabled', `${provider} is disabled in routing_config.json`, { action: 'enable_provider', provider });
     const keys = this.#deps.keys().filter((k) => k.provider === provider);
-    if (provider !== 'local' && keys.length === 0) return skip('no_key', `no ${provider} key is stored (keyway keys add ${provider})`);
+    if (provider !== 'local' && keys.length === 0) return skip('no_key', `no ${provider} key is stored`, { action: 'add_key', provider });
     if (keys.length > 0 && keys.every((k) => k.validation === 'invalid')) {
-      return skip('key_invalid', `the ${provider} key was rejected${keys[0]?.validation_detail ? ` (${keys[0].validation_detail})` : ''}; replace it (keyway keys rotate ${provider})`);
+      return skip('key_invalid', `the ${provider} key was rejected${keys[0]?.validation_detail ? ` (${keys[0].validation_detail})` : ''}`, { action: 'rotate_key', provider });
     }
     const state = health.get(provider);
     if (state.status === 'down') return skip('unhealthy', `${provider} is down: ${state.detail ?? 'no answer'}`);

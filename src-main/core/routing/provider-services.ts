@@ -1,5 +1,6 @@
-import type { RoutingConfig, UpdateProviderConfigInput, UpdateProviderConfigResult } from '../../shared/config.js';
-import { providerConfigOf, UpdateProviderConfigInputSchema } from '../../shared/config.js';
+import type { RoutingConfig, UpdateProviderConfigParsed, UpdateProviderConfigResult } from '../../shared/config.js';
+import { providerConfigOf } from '../../shared/config.js';
+import { change } from '../config/config-change.js';
 import type { ProviderStatsInput, ProviderStatsResult, ProviderHealth } from '../../shared/provider-stats.js';
 import type { ProviderId } from '../../shared/providers.js';
 import type {
@@ -15,12 +16,10 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { SYSTEM_CONTEXT, type CallContext } from '../call-context.js';
 import type { ConfigStore } from '../config/config-store.js';
 import { ConfigWatcher } from '../config/config-watcher.js';
-import { isKeywayError } from '../errors.js';
 import type { ServiceEvents } from '../events.js';
 import { CircuitBreaker, DEFAULT_CIRCUIT_SETTINGS, type CircuitSettings } from '../health/circuit-breaker.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { RemoteChecks } from '../health/remote-checks.js';
-import { parseInput } from '../parse-input.js';
 import { KeyValidator } from '../providers/key-validator.js';
 import type { KeyVault } from '../vault/key-vault.js';
 import { ProviderAvailability, type AvailabilityDeps } from './provider-availability.js';
@@ -174,20 +173,14 @@ export class ProviderServices {
   }
 
   /** The seed's update_provider_config, written atomically and audited. */
-  async updateProviderConfig(input: UpdateProviderConfigInput, ctx: CallContext): Promise<UpdateProviderConfigResult> {
-    const { audit, events, config } = this.#deps;
-    const parsed = parseInput(UpdateProviderConfigInputSchema, input);
+  async updateProviderConfig(parsed: UpdateProviderConfigParsed, ctx: CallContext): Promise<UpdateProviderConfigResult> {
+    const { config } = this.#deps;
     const { provider, ...patch } = parsed;
     const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
-    try {
+    return change(this.#deps, 'config.update_provider', ctx, async () => {
       const next = await config.updateProvider(provider, patch);
-      await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'ok', detail: fields.join(',') || 'no change' });
-      events.emit('config.changed', { path: config.path, ok: true, error: null });
-      return { provider, config: providerConfigOf(next, provider), path: config.path };
-    } catch (error) {
-      await audit.append({ actor: ctx.actor, action: 'config.update_provider', provider, outcome: 'error', error_code: isKeywayError(error) ? error.code : 'internal' });
-      throw error;
-    }
+      return { result: { provider, config: providerConfigOf(next, provider), path: config.path }, detail: fields.join(',') || 'no change', notice: { config: config.path } };
+    }, provider);
   }
 
   start(): void {

@@ -102,18 +102,14 @@ export function routingRecommendations(deps: RecommendationDeps, input: RoutingR
     }
   }
 
-  const threshold = config.budget.alert_threshold;
   for (const pressure of usage.budgetPressure()) {
-    if (pressure.limit_usd <= 0) continue;
-    const fraction = pressure.used_usd / pressure.limit_usd;
-    if (fraction >= threshold) {
-      advice.push({
-        kind: 'budget_pressure',
-        provider: null,
-        key_id: null,
-        message: `${pressure.scope} budget is ${Math.round(fraction * 100)}% used (${formatUsd(pressure.used_usd)} of ${formatUsd(pressure.limit_usd)}); route more work to cheaper providers or raise the limit.`,
-      });
-    }
+    const fraction = pressure.limit_usd > 0 ? pressure.used_usd / pressure.limit_usd : 1;
+    advice.push({
+      kind: 'budget_pressure',
+      provider: null,
+      key_id: null,
+      message: `${pressure.scope} budget is ${Math.round(fraction * 100)}% used (${formatUsd(pressure.used_usd)} of ${formatUsd(pressure.limit_usd)}); route more work to cheaper providers or raise the limit.`,
+    });
   }
 
   return { generated_at: deps.now().toISOString(), tasks, advice };

@@ -76,9 +76,11 @@ export class Router {
       throw new KeywayError(
         'provider_unavailable',
         `${skipped[0].provider} cannot take ${parsed.task_type} now: ${skipped[0].reason} (${skipped[0].detail}). Fix that or allow fallback.`,
+        skipped[0].remedy ? { remedy: skipped[0].remedy } : undefined,
       );
     }
-    throw new KeywayError('no_provider_available', `No provider can take ${parsed.task_type} now. ${reasons}.`);
+    const fix = skipped.find((s) => s.remedy)?.remedy;
+    throw new KeywayError('no_provider_available', `No provider can take ${parsed.task_type} now. ${reasons}.`, fix ? { remedy: fix } : undefined);
   }
 
   /**

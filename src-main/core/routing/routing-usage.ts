@@ -23,6 +23,6 @@ export interface RoutingUsage {
   estimateCostUsd(provider: ProviderId, model: string | null, inputTokens: number, outputTokens: number): number | null;
   /** Why a request to `provider` would break a budget now, or null when it fits. */
   budgetBlock(provider: ProviderId, estimatedCostUsd: number | null): string | null;
-  /** Budgets at or above their alert threshold. */
+  /** Budgets the budget module rates `warning` or `exceeded` (its rule, not routing's). */
   budgetPressure(): BudgetPressure[];
 }

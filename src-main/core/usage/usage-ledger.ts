@@ -333,7 +333,7 @@ export class UsageLedger {
   /** Deletes raw records past the retention period (daily aggregates stay). Returns how many. */
   prune(): number {
     const cutoff = this.#now().getTime() - this.retentionDays * DAY_MS;
-    this.#lastPrune = Date.now();
+    this.#lastPrune = this.#now().getTime();
     let removed = 0;
     for (const code of PROVIDER_BY_CODE.keys()) removed += this.#sql.prune.run(code, cutoff).changes;
     return removed;
@@ -426,7 +426,7 @@ export class UsageLedger {
       return p.result;
     });
     const settle = () => batch.forEach((p) => p.resolve(p.result));
-    if (Date.now() - this.#lastPrune > 3600_000) this.#pruneQuietly();
+    if (this.#now().getTime() - this.#lastPrune > 3600_000) this.#pruneQuietly();
     let after: void | Promise<void> = undefined;
     try {
       after = this.#afterCommit?.(results);

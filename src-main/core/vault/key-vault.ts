@@ -1,21 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import {
-  AddKeyInputSchema,
-  KeyRefSchema,
   ListKeysInputSchema,
-  RotateKeyInputSchema,
-  type AddKeyInput,
+  type AddKeyParsed,
   type AddKeyResult,
   type ExportKeysResult,
   type FormatCheck,
   type ImportKeysResult,
   type KeyRecord,
-  type KeyRef,
+  type KeyRefParsed,
   type ListKeysInput,
   type ListKeysResult,
   type RemoveKeyResult,
-  type RotateKeyInput,
+  type RotateKeyParsed,
   type RotateKeyResult,
   type ValidationState,
 } from '../../shared/keys.js';
@@ -99,9 +96,9 @@ export class KeyVault {
     return this.#deps.settings.read().keys[keyIdOf(provider, label)];
   }
 
-  add(input: AddKeyInput, ctx: CallContext): Promise<AddKeyResult> {
-    return this.#audited(ctx, 'key.add', input, async () => {
-      const parsed = parseInput(AddKeyInputSchema, input);
+  /** Stores a key; `parsed` was validated once, at the edge (core/dispatch.ts). */
+  add(parsed: AddKeyParsed, ctx: CallContext): Promise<AddKeyResult> {
+    return this.#audited(ctx, 'key.add', parsed, async () => {
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.api_key, parsed.env_var, ctx));
       const source = parsed.env_var ? `env:${parsed.env_var}` : 'value';
       const { record, created } = await this.#put(parsed.provider, parsed.label, value, source, ctx);
@@ -109,9 +106,8 @@ export class KeyVault {
     });
   }
 
-  rotate(input: RotateKeyInput, ctx: CallContext): Promise<RotateKeyResult> {
-    return this.#audited(ctx, 'key.rotate', input, async () => {
-      const parsed = parseInput(RotateKeyInputSchema, input);
+  rotate(parsed: RotateKeyParsed, ctx: CallContext): Promise<RotateKeyResult> {
+    return this.#audited(ctx, 'key.rotate', parsed, async () => {
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.new_api_key, parsed.env_var, ctx));
       const store = await this.store();
       const record = await this.#lock.run(async () => {
@@ -151,9 +147,8 @@ export class KeyVault {
     });
   }
 
-  remove(input: KeyRef, ctx: CallContext): Promise<RemoveKeyResult> {
-    return this.#audited(ctx, 'key.remove', input, async () => {
-      const ref = parseInput(KeyRefSchema, input);
+  remove(ref: KeyRefParsed, ctx: CallContext): Promise<RemoveKeyResult> {
+    return this.#audited(ctx, 'key.remove', ref, async () => {
       const store = await this.store();
       const existing = await this.#lock.run(async () => {
         const record = this.#require(ref.provider, ref.label);
@@ -452,7 +447,7 @@ export class KeyVault {
   #require(provider: ProviderId, label: string): KeyRecord {
     const record = this.find(provider, label);
     if (!record) {
-      throw new KeywayError('key_not_found', `No ${provider} key with label "${label}". Add one first (keyway keys add ${provider}${label === 'default' ? '' : ` --label ${label}`}).`);
+      throw new KeywayError('key_not_found', `No ${provider} key with label "${label}".`, { remedy: { action: 'add_key', provider, label } });
     }
     return record;
   }

@@ -1,9 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
-import { requireMcpKeyChanges } from '../key-changes.js';
 import { AddKeyOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { AddKeyInputSchema } from '../../shared/keys.js';
 import { API_KEY_HELP, ENV_VAR_HELP, LABEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -25,10 +23,6 @@ export function registerAddApiKeyTool(server: McpServer, deps: McpDeps): void {
       outputSchema: AddKeyOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    (args, extra) =>
-      toolResult(deps, 'add_api_key', args, () => {
-        requireMcpKeyChanges(deps.service, 'add_api_key');
-        return deps.service.addKey(args, mcpCallContext(server, extra._meta));
-      }),
+    (args, extra) => callTool(deps, server, 'add_api_key', 'keys.add', args, extra._meta),
   );
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { BudgetOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 
 export function registerCheckBudgetTool(server: McpServer, deps: McpDeps): void {
   server.registerTool(
@@ -14,6 +14,6 @@ export function registerCheckBudgetTool(server: McpServer, deps: McpDeps): void 
       outputSchema: BudgetOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'check_budget', args, () => deps.service.checkBudget()),
+    (args, extra) => callTool(deps, server, 'check_budget', 'budget.check', args, extra._meta),
   );
 }

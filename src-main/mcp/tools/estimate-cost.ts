@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { CostEstimateOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { EstimateCostInputSchema } from '../../shared/usage.js';
 import { MODEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -23,6 +23,6 @@ export function registerEstimateCostTool(server: McpServer, deps: McpDeps): void
       outputSchema: CostEstimateOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'estimate_cost', args, () => deps.service.estimateCost(args)),
+    (args, extra) => callTool(deps, server, 'estimate_cost', 'usage.estimate', args, extra._meta),
   );
 }

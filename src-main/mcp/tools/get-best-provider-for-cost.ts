@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { BestForCostOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { BestProviderForCostInputSchema } from '../../shared/routing.js';
 import { TASK_TYPE_HELP } from './fields.js';
 
@@ -23,6 +23,6 @@ export function registerGetBestProviderForCostTool(server: McpServer, deps: McpD
       outputSchema: BestForCostOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'get_best_provider_for_cost', args, () => deps.service.getBestProviderForCost(args)),
+    (args, extra) => callTool(deps, server, 'get_best_provider_for_cost', 'routing.best_for_cost', args, extra._meta),
   );
 }

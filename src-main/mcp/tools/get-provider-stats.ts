@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { ProviderStatsOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { ProviderStatsInputSchema } from '../../shared/provider-stats.js';
 import { PROVIDER_HELP } from './fields.js';
 
@@ -20,6 +20,6 @@ export function registerGetProviderStatsTool(server: McpServer, deps: McpDeps): 
       outputSchema: ProviderStatsOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'get_provider_stats', args, () => deps.service.getProviderStats(args)),
+    (args, extra) => callTool(deps, server, 'get_provider_stats', 'providers.stats', args, extra._meta),
   );
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { RecommendationsOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { RoutingRecommendationsInputSchema } from '../../shared/routing.js';
 import { TASK_TYPE_HELP } from './fields.js';
 
@@ -20,6 +20,6 @@ export function registerGetRoutingRecommendationsTool(server: McpServer, deps: M
       outputSchema: RecommendationsOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'get_routing_recommendations', args, () => deps.service.getRoutingRecommendations(args)),
+    (args, extra) => callTool(deps, server, 'get_routing_recommendations', 'routing.recommendations', args, extra._meta),
   );
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { UsageOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { GetUsageInputSchema } from '../../shared/usage.js';
 import { PROVIDER_HELP } from './fields.js';
 
@@ -21,6 +21,6 @@ export function registerGetUsageTool(server: McpServer, deps: McpDeps): void {
       outputSchema: UsageOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'get_usage', args, () => deps.service.getUsage(args)),
+    (args, extra) => callTool(deps, server, 'get_usage', 'usage.get', args, extra._meta),
   );
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { ListKeysOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { ListKeysInputSchema } from '../../shared/keys.js';
 import { PROVIDER_HELP } from './fields.js';
 
@@ -19,6 +19,6 @@ export function registerListApiKeysTool(server: McpServer, deps: McpDeps): void 
       outputSchema: ListKeysOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'list_api_keys', args, () => deps.service.listKeys(args)),
+    (args, extra) => callTool(deps, server, 'list_api_keys', 'keys.list', args, extra._meta),
   );
 }

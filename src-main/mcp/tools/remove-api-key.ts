@@ -1,9 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
-import { requireMcpKeyChanges } from '../key-changes.js';
 import { RemoveKeyOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { KeyRefSchema } from '../../shared/keys.js';
 import { LABEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -22,10 +20,6 @@ export function registerRemoveApiKeyTool(server: McpServer, deps: McpDeps): void
       outputSchema: RemoveKeyOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
-    (args, extra) =>
-      toolResult(deps, 'remove_api_key', args, () => {
-        requireMcpKeyChanges(deps.service, 'remove_api_key');
-        return deps.service.removeKey(args, mcpCallContext(server, extra._meta));
-      }),
+    (args, extra) => callTool(deps, server, 'remove_api_key', 'keys.remove', args, extra._meta),
   );
 }

@@ -1,9 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
-import { requireMcpKeyChanges } from '../key-changes.js';
 import { RotateKeyOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { RotateKeyInputSchema } from '../../shared/keys.js';
 import { API_KEY_HELP, ENV_VAR_HELP, LABEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -25,10 +23,6 @@ export function registerRotateKeyTool(server: McpServer, deps: McpDeps): void {
       outputSchema: RotateKeyOutput,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     },
-    (args, extra) =>
-      toolResult(deps, 'rotate_key', args, () => {
-        requireMcpKeyChanges(deps.service, 'rotate_key');
-        return deps.service.rotateKey(args, mcpCallContext(server, extra._meta));
-      }),
+    (args, extra) => callTool(deps, server, 'rotate_key', 'keys.rotate', args, extra._meta),
   );
 }

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
 import { RouteOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { RouteRequestInputSchema } from '../../shared/routing.js';
 import { TASK_TYPE_HELP } from './fields.js';
 
@@ -24,6 +24,6 @@ export function registerRouteRequestTool(server: McpServer, deps: McpDeps): void
       outputSchema: RouteOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => toolResult(deps, 'route_request', args, () => deps.service.routeRequest(args)),
+    (args, extra) => callTool(deps, server, 'route_request', 'routing.route', args, extra._meta),
   );
 }

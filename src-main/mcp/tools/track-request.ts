@@ -1,8 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
 import { TrackOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { TrackRequestInputSchema } from '../../shared/usage.js';
 import { MODEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -26,6 +25,6 @@ export function registerTrackRequestTool(server: McpServer, deps: McpDeps): void
       outputSchema: TrackOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
-    (args, extra) => toolResult(deps, 'track_request', args, () => deps.service.trackRequest(args, mcpCallContext(server, extra._meta))),
+    (args, extra) => callTool(deps, server, 'track_request', 'usage.track', args, extra._meta),
   );
 }

@@ -1,9 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
-import { requireMcpKeyChanges, requireMcpSafeBaseUrl } from '../key-changes.js';
 import { UpdateProviderConfigOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { UpdateProviderConfigInputSchema } from '../../shared/config.js';
 import { PROVIDER_HELP } from './fields.js';
 
@@ -21,17 +19,11 @@ export function registerUpdateProviderConfigTool(server: McpServer, deps: McpDep
         enabled: shape.enabled.describe('false stops routing to this provider.'),
         models: shape.models.describe('Model ids this provider offers, preferred first.'),
         rate_limit: shape.rate_limit.describe('Requests per minute.'),
-        base_url: shape.base_url.describe("API base URL (http or https): the provider's own API or a server on this machine (localhost); null removes it. Other hosts only by the user, in the Keyway app or CLI, since the key is sent there."),
+        base_url: shape.base_url.describe("API base URL: only the provider's official API; null removes a custom one. Keyway sends the key there, so proxies and other hosts are set by the user in the Keyway app or CLI."),
       },
       outputSchema: UpdateProviderConfigOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    (args, extra) =>
-      toolResult(deps, 'update_provider_config', args, () => {
-        requireMcpKeyChanges(deps.service, 'update_provider_config');
-        const { provider, ...patch } = args;
-        requireMcpSafeBaseUrl(provider, patch.base_url);
-        return deps.service.updateProviderConfig(provider, patch, mcpCallContext(server, extra._meta));
-      }),
+    (args, extra) => callTool(deps, server, 'update_provider_config', 'providers.update', args, extra._meta),
   );
 }

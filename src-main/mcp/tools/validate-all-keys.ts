@@ -1,8 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
 import { ValidateAllKeysOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { ValidateAllKeysInputSchema } from '../../shared/validation.js';
 
 const shape = ValidateAllKeysInputSchema.shape;
@@ -20,6 +19,6 @@ export function registerValidateAllKeysTool(server: McpServer, deps: McpDeps): v
       outputSchema: ValidateAllKeysOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    (args, extra) => toolResult(deps, 'validate_all_keys', args, () => deps.service.validateAllKeys({ offline: args.offline }, mcpCallContext(server, extra._meta))),
+    (args, extra) => callTool(deps, server, 'validate_all_keys', 'keys.validate_all', args, extra._meta),
   );
 }

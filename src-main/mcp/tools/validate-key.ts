@@ -1,8 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpDeps } from '../deps.js';
-import { mcpCallContext } from '../call-context.js';
 import { KeyValidationOutput } from '../output-schemas.js';
-import { toolResult } from '../tool-result.js';
+import { callTool } from '../tool-result.js';
 import { ValidateKeyInputSchema } from '../../shared/validation.js';
 import { LABEL_HELP, PROVIDER_HELP } from './fields.js';
 
@@ -23,6 +22,6 @@ export function registerValidateKeyTool(server: McpServer, deps: McpDeps): void 
       outputSchema: KeyValidationOutput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     },
-    (args, extra) => toolResult(deps, 'validate_key', args, () => deps.service.validateKey(args.provider, args.label, { offline: args.offline }, mcpCallContext(server, extra._meta))),
+    (args, extra) => callTool(deps, server, 'validate_key', 'keys.validate', args, extra._meta),
   );
 }

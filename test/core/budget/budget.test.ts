@@ -6,7 +6,7 @@ import { KeywayError } from '../../../src-main/core/errors.js';
 import type { BudgetAlert } from '../../../src-main/shared/budget.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CLI = { actor: 'cli' };
+const CLI = { principal: 'owner', actor: 'cli' } as const;
 
 interface Harness {
   service: KeywayService;
@@ -134,6 +134,32 @@ describe('budgets', () => {
     expect(status.periods).toContainEqual(expect.objectContaining({ period: 'daily', provider: 'openai', status: 'exceeded' }));
     expect(status.status).toBe('exceeded');
     expect(h.alerts.map((a) => `${a.provider}:${a.level}`)).toEqual(['openai:warning', 'openai:exceeded']);
+    h.service.close();
+  });
+
+  it('judges the threshold by one rule: $6 reserved of a $10 daily limit at 0.5 is a warning for check_budget and for recommendations alike', async () => {
+    const h = await harness({ daily: 10, monthly: 1000, threshold: 0.5 });
+    expect(h.service.checkBudget().status).toBe('ok');
+    expect(h.service.reserveBudget({ estimated_cost_usd: 6 }).granted).toBe(true);
+    const daily = h.service.checkBudget().periods.find((p) => p.period === 'daily' && p.provider === null)!;
+    expect(daily).toMatchObject({ spent_usd: 0, reserved_usd: 6, status: 'warning' });
+    expect(h.service.checkBudget().status).toBe('warning');
+    const advice = h.service.getRoutingRecommendations().advice.filter((a) => a.kind === 'budget_pressure');
+    expect(advice.map((a) => a.message)).toEqual([expect.stringContaining('daily budget is 60% used')]);
+    h.service.close();
+  });
+
+  it('announces a budget change like every other config change, so the tray and api:// subscribers hear of it', async () => {
+    const h = await harness();
+    const seen: string[] = [];
+    h.service.events.on('config.changed', (e) => seen.push(e.path));
+    await h.service.setBudget({ daily_limit: 7 }, CLI);
+    expect(seen).toEqual([h.service.config.path]);
+    expect(h.service.auditEntries(1)[0]).toMatchObject({ actor: 'cli', action: 'budget.set', outcome: 'ok', detail: 'daily_limit=7' });
+    await expect(h.service.setBudget({ daily_limit: -1 }, CLI)).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(h.service.setBudget({ daily_limit: 7 }, { principal: 'agent', actor: 'mcp:x@1' })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(h.service.auditEntries(1)[0]).toMatchObject({ actor: 'mcp:x@1', action: 'budget.set', outcome: 'error', error_code: 'forbidden' });
+    expect(seen).toHaveLength(1);
     h.service.close();
   });
 

@@ -32,8 +32,8 @@ describe('budget reservations across processes', () => {
   it('grants exactly 10 of 200 reservations made at once by four processes when room remains for 10', async () => {
     const dataDir = tempDir();
     const setup = KeywayService.open({ dataDir, env: {}, timeZone: 'UTC' });
-    await setup.setBudget({ daily_limit: 10, monthly_limit: 1000 }, { actor: 'cli' });
-    await setup.trackRequest({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 900_000, output_tokens: 0 }, { actor: 'cli' });
+    await setup.setBudget({ daily_limit: 10, monthly_limit: 1000 }, { principal: 'owner', actor: 'cli' });
+    await setup.trackRequest({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 900_000, output_tokens: 0 }, { principal: 'owner', actor: 'cli' });
     expect(setup.checkBudget().periods[0]).toMatchObject({ spent_usd: 9, remaining_usd: 1 });
     setup.close();
 

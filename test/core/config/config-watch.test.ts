@@ -7,7 +7,7 @@ import { canaryKey } from '../../support/canary.js';
 import { openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CTX = { actor: 'test' } as const;
+const CTX = { principal: 'owner', actor: 'test' } as const;
 const open: KeywayService[] = [];
 afterEach(() => {
   while (open.length > 0) open.pop()?.close();

@@ -62,7 +62,7 @@ describe('Ollama health', () => {
 
   it('does not ping Ollama when local is disabled in routing_config.json', async () => {
     const s = service();
-    await s.updateProviderConfig('local', { enabled: false }, { actor: 'test' });
+    await s.updateProviderConfig('local', { enabled: false }, { principal: 'owner', actor: 'test' });
     expect((await s.checkLocalHealth()).status).toBe('unknown');
     expect(emu.ollama.requests).toHaveLength(0);
   });

@@ -54,9 +54,9 @@ describe('keyway prices update', () => {
   it('never rewrites history: a record tracked before the update keeps the price and version it was tracked with', async () => {
     const host = await server();
     const service = open(tempDir(), host.url);
-    const before = await service.trackRequest({ provider: 'openai', model: 'gpt-4o', input_tokens: M, output_tokens: 0 }, { actor: 'cli' });
+    const before = await service.trackRequest({ provider: 'openai', model: 'gpt-4o', input_tokens: M, output_tokens: 0 }, { principal: 'owner', actor: 'cli' });
     const update = await service.updatePrices();
-    const after = await service.trackRequest({ provider: 'openai', model: 'gpt-4o', input_tokens: M, output_tokens: 0 }, { actor: 'cli' });
+    const after = await service.trackRequest({ provider: 'openai', model: 'gpt-4o', input_tokens: M, output_tokens: 0 }, { principal: 'owner', actor: 'cli' });
     expect([before.cost_usd, after.cost_usd]).toEqual([2.5, 3]);
     const records = [...service.usage.records()];
     expect(records.map((r) => [r.cost_usd, r.price_source, r.price_version])).toEqual([

@@ -154,7 +154,7 @@ describe('validateKey against the provider emulators', () => {
 
   it('fails with key_not_found (and an audit entry) for a label that does not exist', async () => {
     const { service } = fixture();
-    await expect(service.validateKey('openai', 'work', {}, CTX)).rejects.toMatchObject({ code: 'key_not_found', message: expect.stringContaining('keyway keys add openai --label work') as string });
+    await expect(service.validateKey('openai', 'work', {}, CTX)).rejects.toMatchObject({ code: 'key_not_found', remedy: { action: 'add_key', provider: 'openai', label: 'work' } });
     expect(service.auditEntries().at(-1)).toMatchObject({ action: 'key.validate', outcome: 'error', error_code: 'key_not_found' });
   });
 
@@ -191,6 +191,33 @@ describe('validateKey against the provider emulators', () => {
     expect(events.length).toBeGreaterThan(0);
     for (const secret of [emu.anthropic.key, emu.openai.key, emu.google.key, emu.ollama.key, wrong]) {
       expect(haystack).not.toContain(canaryCore(secret));
+    }
+  });
+});
+
+describe('a key for local', () => {
+  it('is never sent to whatever listens where local points by default; only to a base_url the owner set', async () => {
+    const { createServer } = await import('node:http');
+    const { openTestService } = await import('../../support/service.js');
+    const seen: Array<string | undefined> = [];
+    const listener = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"0.0.0"}');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
+    const service = openTestService({ env: { OLLAMA_HOST: url } });
+    try {
+      const secret = canaryKey('local');
+      await service.addKey({ provider: 'local', api_key: secret }, CTX);
+      await service.validateKey('local', undefined, {}, CTX);
+      expect(seen).toEqual([undefined]);
+      await service.updateProviderConfig('local', { base_url: url }, CTX);
+      await service.validateKey('local', undefined, {}, CTX);
+      expect(seen).toEqual([undefined, `Bearer ${secret}`]);
+    } finally {
+      service.close();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
     }
   });
 });

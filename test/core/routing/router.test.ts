@@ -23,7 +23,7 @@ describe('routeRequest', () => {
     const fallback = service.routeRequest({ task_type: 'analysis', preferred_provider: 'openai', enable_fallback: true });
     expect(fallback.provider).toBe('anthropic');
     expect(fallback.fallback_used).toBe(true);
-    expect(fallback.skipped).toEqual([{ provider: 'openai', reason: 'disabled', detail: expect.stringContaining('disabled') as string }]);
+    expect(fallback.skipped).toEqual([{ provider: 'openai', reason: 'disabled', detail: expect.stringContaining('disabled') as string, remedy: { action: 'enable_provider', provider: 'openai' } }]);
   });
 
   it('puts the preferred provider before the task provider and fallback order, each once', async () => {

@@ -8,7 +8,7 @@ import { configFor, startEmulators, type Emulators } from '../../emulators/index
 import { openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-export const CTX = { actor: 'test' } as const;
+export const CTX = { principal: 'owner', actor: 'test' } as const;
 
 /** A settable clock for circuit breakers, rate limits and "unused" advice. */
 export class TestClock {

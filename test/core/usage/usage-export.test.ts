@@ -45,9 +45,9 @@ describe('usage export', () => {
   it('exports only the last N local days when asked, through the service', async () => {
     let clock = Date.parse('2026-03-01T12:00:00Z');
     const service = KeywayService.open({ dataDir: tempDir(), env: {}, now: () => new Date(clock), timeZone: 'UTC' });
-    await service.trackRequest({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 }, { actor: 'cli' });
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 1, output_tokens: 1 }, { principal: 'owner', actor: 'cli' });
     clock = Date.parse('2026-03-10T12:00:00Z');
-    await service.trackRequest({ provider: 'anthropic', input_tokens: 2, output_tokens: 1 }, { actor: 'cli' });
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 2, output_tokens: 1 }, { principal: 'owner', actor: 'cli' });
     const recent = JSON.parse([...service.exportUsage({ format: 'json', days: 2 })].join('')) as UsageRecord[];
     expect(recent.map((r) => r.input_tokens)).toEqual([2]);
     const all = JSON.parse([...service.exportUsage({ format: 'json' })].join('')) as UsageRecord[];
@@ -60,9 +60,9 @@ describe('usage export', () => {
     // a record at 23:30 on 6 Mar is outside, one at 00:30 on 7 Mar inside.
     let clock = Date.parse('2026-03-07T04:30:00Z');
     const service = KeywayService.open({ dataDir: tempDir(), env: {}, now: () => new Date(clock), timeZone: 'America/New_York' });
-    await service.trackRequest({ provider: 'anthropic', input_tokens: 6, output_tokens: 1 }, { actor: 'cli' });
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 6, output_tokens: 1 }, { principal: 'owner', actor: 'cli' });
     clock = Date.parse('2026-03-07T05:30:00Z');
-    await service.trackRequest({ provider: 'anthropic', input_tokens: 7, output_tokens: 1 }, { actor: 'cli' });
+    await service.trackRequest({ provider: 'anthropic', input_tokens: 7, output_tokens: 1 }, { principal: 'owner', actor: 'cli' });
     clock = Date.parse('2026-03-09T16:00:00Z');
     expect(service.getUsage({ days: 3 }).totals.requests).toBe(1);
     const exported = JSON.parse([...service.exportUsage({ format: 'json', days: 3 })].join('')) as UsageRecord[];
@@ -85,7 +85,7 @@ describe('usage export', () => {
     const service = KeywayService.open({ dataDir: tempDir(), env: {}, timeZone: 'UTC' });
     const seen: number[] = [];
     service.events.on('usage.tracked', (r) => seen.push(r.id));
-    const tracked = await service.trackRequest({ provider: 'google', input_tokens: 1, output_tokens: 1 }, { actor: 'mcp:test@1' });
+    const tracked = await service.trackRequest({ provider: 'google', input_tokens: 1, output_tokens: 1 }, { principal: 'agent', actor: 'mcp:test@1' });
     expect(seen).toEqual([tracked.id]);
     service.close();
   });

@@ -9,7 +9,7 @@ import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CLI = { actor: 'cli' };
+const CLI = { principal: 'owner', actor: 'cli' } as const;
 
 function openService(now: () => Date = () => new Date('2026-03-10T12:00:00Z')): KeywayService {
   return KeywayService.open({ dataDir: tempDir(), env: {}, now, timeZone: 'UTC' });

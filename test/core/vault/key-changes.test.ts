@@ -10,7 +10,7 @@ import { canaryKey } from '../../support/canary.js';
 import { TEST_SECRET_KEY, openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CLI = { actor: 'cli' };
+const CLI = { principal: 'owner', actor: 'cli' } as const;
 
 /** A second service on the same data dir: what the next Keyway start sees. */
 function reopen(service: KeywayService): KeywayService {

@@ -7,7 +7,7 @@ import { canaryCore, canaryKey } from '../../support/canary.js';
 import { openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
-const CLI = { actor: 'cli' };
+const CLI = { principal: 'owner', actor: 'cli' } as const;
 
 describe('KeyVault through KeywayService', () => {
   it('adds a key from a value and lists it masked with its fingerprint, never the secret', async () => {
@@ -51,7 +51,7 @@ describe('KeyVault through KeywayService', () => {
     const service = openTestService({ cwd, env: { FROM_ENV: fromEnv, BOTH: fromEnv } });
     await service.addKey({ provider: 'anthropic', label: 'file', env_var: 'FROM_FILE' }, CLI);
     await service.addKey({ provider: 'anthropic', label: 'env', env_var: 'FROM_ENV' }, CLI);
-    await service.addKey({ provider: 'anthropic', label: 'caller', env_var: 'BOTH' }, { actor: 'mcp:test', callerEnv: { BOTH: fromCaller } });
+    await service.addKey({ provider: 'anthropic', label: 'caller', env_var: 'BOTH' }, { principal: 'owner', actor: 'cli', callerEnv: { BOTH: fromCaller } });
     expect((await service.keys.getSecret('anthropic', 'file')).current).toBe(fromFile);
     expect((await service.keys.getSecret('anthropic', 'env')).current).toBe(fromEnv);
     expect((await service.keys.getSecret('anthropic', 'caller')).current).toBe(fromCaller);
@@ -60,7 +60,7 @@ describe('KeyVault through KeywayService', () => {
 
   it.each(['SECRET_KEY', 'KEYWAY_DATA_DIR'])('refuses to store Keyway\'s own setting %s as a key', async (name) => {
     const service = openTestService({ env: { KEYWAY_DATA_DIR: '/tmp/CANARYdir' } });
-    await expect(service.addKey({ provider: 'local', env_var: name }, { actor: 'mcp:test' })).rejects.toMatchObject({
+    await expect(service.addKey({ provider: 'local', env_var: name }, { principal: 'owner', actor: 'cli' })).rejects.toMatchObject({
       code: 'invalid_input',
       message: expect.stringContaining('not a provider API key'),
     });
@@ -132,7 +132,7 @@ describe('KeyVault through KeywayService', () => {
     expect(removed.id).toBe('google:default');
     expect(service.listKeys().keys).toEqual([]);
     expect((await (await service.keys.store()).accounts()).filter(isKeyAccount)).toEqual([]);
-    await expect(service.removeKey({ provider: 'google' }, CLI)).rejects.toMatchObject({ code: 'key_not_found', message: expect.stringContaining('keyway keys add google') });
+    await expect(service.removeKey({ provider: 'google' }, CLI)).rejects.toMatchObject({ code: 'key_not_found', remedy: { action: 'add_key', provider: 'google', label: 'default' } });
   });
 
   it('announces every key change on the event bus', async () => {

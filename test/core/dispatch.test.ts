@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatchApi } from '../../src-main/core/api-dispatch.js';
+import { dispatchToResponse as dispatchApi } from '../../src-main/core/dispatch.js';
 import type { KeywayService } from '../../src-main/core/service.js';
-import { API_CHANNELS, API_INPUTS, type ApiResponse } from '../../src-main/shared/api-contract.js';
+import type { ApiResponse } from '../../src-main/shared/api-contract.js';
+import { CHANNEL_NAMES, CHANNELS } from '../../src-main/shared/channels.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { openTestService } from '../support/service.js';
 
-const GUI = { actor: 'gui' };
+const GUI = { principal: 'owner', actor: 'gui' } as const;
 const services: KeywayService[] = [];
 afterEach(() => {
   while (services.length > 0) services.pop()!.close();
@@ -17,16 +18,34 @@ function service(): KeywayService {
   return s;
 }
 
-describe('dispatchApi', () => {
-  it('has a schema for every channel of the contract', () => {
-    expect(API_CHANNELS.length).toBeGreaterThanOrEqual(15);
-    for (const channel of API_CHANNELS) expect(API_INPUTS[channel], channel).toBeDefined();
+describe('dispatch', () => {
+  it('reaches a handler for every channel of the map: an empty call answers a result or a typed error, never an internal one', async () => {
+    const s = service();
+    for (const channel of CHANNEL_NAMES) {
+      if ('stream' in CHANNELS[channel]) continue;
+      const response = await dispatchApi(s, channel, {}, GUI);
+      if (!response.ok) expect([channel, response.error.code]).not.toEqual([channel, 'internal']);
+    }
+  });
+
+  it('refuses the owner-only channels to an agent, audits each refusal with the agent and names what the owner can do', async () => {
+    const s = service();
+    const agent = { principal: 'agent', actor: 'mcp:hostile@1' } as const;
+    const ownerOnly = CHANNEL_NAMES.filter((c) => !CHANNELS[c].principals.includes('agent'));
+    expect(ownerOnly).toEqual(expect.arrayContaining(['keys.export', 'keys.import', 'settings.update', 'budget.set', 'routing.update', 'tokens.create', 'audit.list']));
+    for (const channel of ownerOnly) {
+      const before = s.auditEntries(1000).length;
+      const response = await dispatchApi(s, channel, {}, agent);
+      if (response.ok) throw new Error(`${channel} answered an agent`);
+      expect(response.error).toMatchObject({ code: 'forbidden', remedy: { action: 'owner_only', channel } });
+      expect(s.auditEntries(1000).slice(before)).toEqual([expect.objectContaining({ actor: 'mcp:hostile@1', action: CHANNELS[channel].action, outcome: 'error', error_code: 'forbidden' })]);
+    }
   });
 
   it.each([
-    ['an unknown channel', 'keys.steal', {}, /Unknown API channel/],
-    ['an inherited property name as channel', '__proto__', {}, /Unknown API channel/],
-    ['a non-string channel', 42, {}, /Unknown API channel/],
+    ['an unknown channel', 'keys.steal', {}, /Unknown channel/],
+    ['an inherited property name as channel', '__proto__', {}, /Unknown channel/],
+    ['a non-string channel', 42, {}, /Unknown channel/],
     ['a payload that is not an object', 'keys.list', 'anthropic', /Invalid input/],
     ['an array payload', 'keys.add', [], /Invalid input/],
     ['an unknown provider', 'keys.add', { provider: 'openia', api_key: 'sk-x' }, /provider/],

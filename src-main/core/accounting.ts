@@ -1,24 +1,27 @@
-import type { BudgetAlert, BudgetStatus, SetBudgetInput } from '../../shared/budget.js';
-import { SetBudgetInputSchema } from '../../shared/budget.js';
-import type { RoutingConfig } from '../../shared/config.js';
-import type { ProviderId } from '../../shared/providers.js';
-import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../../shared/usage.js';
-import { EstimateCostInputSchema, ExportUsageInputSchema } from '../../shared/usage.js';
-import type { AuditLog } from '../audit/audit-log.js';
-import { BudgetManager } from '../budget/budget-manager.js';
-import type { CallContext } from '../call-context.js';
-import type { ConfigStore } from '../config/config-store.js';
-import type { ServiceEvents } from '../events.js';
-import { parseInput } from '../parse-input.js';
-import { defaultModel } from '../providers/catalog.js';
-import { PriceCatalog } from '../prices/price-catalog.js';
-import { PriceRefresher } from '../prices/price-refresh.js';
-import { updatePriceData } from '../prices/price-update.js';
-import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../../shared/prices.js';
-import { LocalCalendar } from './local-calendar.js';
-import { countTextTokens } from './token-count.js';
-import { exportChunks } from './usage-export.js';
-import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage-ledger.js';
+import type { z } from 'zod';
+import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../shared/budget.js';
+import type { RoutingConfig } from '../shared/config.js';
+import type { ProviderId } from '../shared/providers.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../shared/usage.js';
+import { EstimateCostInputSchema, ExportUsageInputSchema } from '../shared/usage.js';
+import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../shared/prices.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { BudgetManager } from './budget/budget-manager.js';
+import type { CallContext } from './call-context.js';
+import { change } from './config/config-change.js';
+import type { ConfigStore } from './config/config-store.js';
+import type { ServiceEvents } from './events.js';
+import { parseInput } from './parse-input.js';
+import { defaultModel } from './providers/catalog.js';
+import { PriceCatalog } from './prices/price-catalog.js';
+import { PriceRefresher } from './prices/price-refresh.js';
+import { updatePriceData } from './prices/price-update.js';
+import { LocalCalendar } from './usage/local-calendar.js';
+import { countTextTokens } from './usage/token-count.js';
+import { exportChunks } from './usage/usage-export.js';
+import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
+
+type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
 
 export interface AccountingOptions {
   usagePath: string;
@@ -122,19 +125,21 @@ export class Accounting {
   }
 
   /** Changes the budget block of routing_config.json (other fields untouched) and records who did it. */
-  async setBudget(input: SetBudgetInput, ctx: CallContext): Promise<BudgetStatus> {
-    const parsed = parseInput(SetBudgetInputSchema, input);
+  async setBudget(parsed: SetBudgetParsed, ctx: CallContext): Promise<BudgetStatus> {
     const { provider, ...fields } = parsed;
-    await this.#options.config.update((raw) => {
-      const budget = asObject(raw, 'budget');
-      const target = provider ? asObject(asObject(budget, 'per_provider'), provider) : budget;
-      for (const [name, value] of Object.entries(fields)) if (value !== undefined) target[name] = value;
-    });
+    const { config } = this.#options;
     const detail = Object.entries(fields)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
-    await this.#options.auditLog.append({ actor: ctx.actor, action: 'budget.set', outcome: 'ok', provider: provider ?? null, detail });
+    await change({ audit: this.#options.auditLog, events: this.#options.events }, 'budget.set', ctx, async () => {
+      await config.update((raw) => {
+        const budget = asObject(raw, 'budget');
+        const target = provider ? asObject(asObject(budget, 'per_provider'), provider) : budget;
+        for (const [name, value] of Object.entries(fields)) if (value !== undefined) target[name] = value;
+      });
+      return { result: undefined, detail, notice: { config: config.path } };
+    }, provider ?? null);
     await this.budget.fireAlerts();
     return this.budget.check();
   }
