@@ -70,7 +70,7 @@ describe('keyway keys (file store)', () => {
 
     const none = await cli.run(['keys', 'validate', 'openai']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe('keyway: No openai key to validate. Add one with: keyway keys add openai\n');
+    expect(none.stderr).toBe('keyway: No openai key to validate.\n  to fix: keyway keys add openai --from-env OPENAI_API_KEY\n');
 
     writeFileSync(target, 'an older backup');
     const refused = await cli.run(['keys', 'export', '--to', target, '--passphrase-env', 'PASS'], undefined, { PASS: 'backup-passphrase' });
