@@ -5,6 +5,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CALLER_ENV_META } from './call-context.js';
 import { InFlightRequests } from './in-flight.js';
 import { readMessages } from './read-messages.js';
+import { ownValue } from '../shared/own-value.js';
 
 /**
  * Bridges an editor's stdio to the running service's socket, message by message. A tools/call
@@ -79,7 +80,7 @@ function withCallerEnv(message: JSONRPCMessage, env: NodeJS.ProcessEnv): JSONRPC
   const params = message.params as { arguments?: Record<string, unknown>; _meta?: Record<string, unknown> } | undefined;
   const name = params?.arguments?.env_var;
   if (typeof name !== 'string') return message;
-  const value = env[name];
+  const value = ownValue(env, name);
   if (value === undefined || value === '') return message;
   return { ...message, params: { ...params, _meta: { ...params?._meta, [CALLER_ENV_META]: { [name]: value } } } };
 }

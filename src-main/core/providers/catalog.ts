@@ -7,6 +7,7 @@ import { PriceOverridesSchema, type CostEstimate, type ModelPrice, type PriceOve
 import { isErrnoException } from '../errors.js';
 import { microsToUsd, tokenCostMicros } from '../usage/money.js';
 import { DEFAULT_MODELS, MODEL_ALIASES, SEED_PRICES } from './seed-prices.js';
+import { ownValue } from '../../shared/own-value.js';
 
 /** A price in integer micro-dollars per million tokens (see usage/money.ts). */
 export interface MicroPrice {
@@ -182,7 +183,7 @@ export class PriceCatalog {
 
   #resolve(provider: ProviderId, model: string): PriceLookup {
     const warnings = this.#overrides?.problem ? [this.#overrides.problem] : [];
-    const family = MODEL_ALIASES[provider]?.[model] ?? modelFamily(model);
+    const family = ownValue(MODEL_ALIASES[provider], model) ?? modelFamily(model);
     const overrides = this.#overrides?.tables.get(provider);
     const candidates: Array<[PriceSource, PriceTable | undefined, string]> = [
       ['override', overrides, model],

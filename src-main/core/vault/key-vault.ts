@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   AddKeyInputSchema,
   KeyRefSchema,
@@ -25,6 +24,7 @@ import type { CallContext } from '../call-context.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { KeywayError, isErrnoException, isKeywayError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
 import { FileLock } from '../fs/file-lock.js';
 import { parseInput } from '../parse-input.js';
 import { readEnvSecret } from './env-source.js';
@@ -34,6 +34,8 @@ import { SealedBoxError, deriveSealingKey, open, readHeader, seal } from './seal
 import type { SecretStore } from './secret-store.js';
 
 const BACKUP_MAGIC = 'KWB1';
+/** A backup of every key fits in a few kilobytes; a larger file is not one. */
+const MAX_BACKUP_BYTES = 1024 * 1024;
 
 export interface KeyVaultDeps {
   settings: SettingsStore;
@@ -350,8 +352,9 @@ function requirePassphrase(passphrase: string): void {
 function readBackup(path: string, passphrase: string): BackupEntry[] {
   let blob: Buffer;
   try {
-    blob = readFileSync(path);
+    blob = readBoundedSync(path, { maxBytes: MAX_BACKUP_BYTES, what: 'The backup', remedy: 'Keyway backups are a few kilobytes; check the path' });
   } catch (error) {
+    if (error instanceof KeywayError) throw new KeywayError('backup_invalid', `${error.message} Nothing was imported.`);
     const reason = isErrnoException(error) ? error.code : 'unreadable';
     throw new KeywayError('backup_invalid', `Cannot read backup ${path} (${reason}). Check the path.`);
   }
