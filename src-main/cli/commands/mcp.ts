@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { resolveDataDir } from '../../core/data-dir.js';
 import { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests } from '../../mcp/in-flight.js';
+import { LineServerTransport } from '../../mcp/line-server-transport.js';
 import { createMcpServer } from '../../mcp/server.js';
 import { bridgeStdioToSocket } from '../../mcp/stdio-bridge.js';
 import { findRunningServer } from '../../server/server-info.js';
@@ -23,7 +23,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       }
       const connection = createMcpServer({ service: io.service(), transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
       const inFlight = new InFlightRequests();
-      const transport = countingInFlight(new StdioServerTransport(), inFlight);
+      const transport = countingInFlight(new LineServerTransport(process.stdin, process.stdout, log), inFlight);
       const closed = new Promise<void>((resolve) => {
         process.stdin.once('end', resolve);
         process.stdin.once('close', resolve);
