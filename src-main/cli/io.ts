@@ -2,6 +2,7 @@ import { resolveDataDir } from '../core/data-dir.js';
 import { KeywayService } from '../core/service.js';
 import { findRunningServer } from '../server/server-info.js';
 import { localServiceApi, type ServiceApi } from '../server/service-rpc.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../shared/plain-text.js';
 import { connectServiceApi, type RemoteServiceApi } from './service-client.js';
 
 /** What a command needs from its surroundings: output streams, stdin, and the service, opened lazily. */
@@ -45,9 +46,12 @@ export class CliIo {
     return this.#api;
   }
 
-  /** Prints `value` as JSON under --json, otherwise the human rendering. */
+  /**
+   * Prints `value` as JSON under --json, otherwise the human rendering. Neither can carry a
+   * character a terminal acts on: JSON escapes them all, the human text keeps only its own newlines.
+   */
   print<T>(value: T, human: (value: T) => string): void {
-    this.out(this.json ? JSON.stringify(value, null, 2) : human(value));
+    this.out(this.json ? escapeJsonForTerminal(JSON.stringify(value, null, 2)) : escapeForTerminal(human(value), '\n'));
   }
 
   close(): void {
@@ -59,7 +63,8 @@ export class CliIo {
 export function processIo(): CliIo {
   return new CliIo(
     (line) => process.stdout.write(`${line}\n`),
-    (line) => process.stderr.write(`${line}\n`),
+    // Diagnostics may quote what the user typed or a file holds: nothing in them reaches the terminal as a control.
+    (line) => process.stderr.write(`${escapeForTerminal(line, '\n')}\n`),
     process.stdin,
     process.env,
   );
