@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { MAX_MESSAGE_BYTES } from '../../src-main/mcp/message-size.js';
+import { MAX_MESSAGE_BYTES, serializeWithinLimit } from '../../src-main/mcp/message-size.js';
 import type { CostEstimate } from '../../src-main/shared/usage.js';
 import { KEYWAY_BIN } from '../support/cli.js';
 import { fileStoreEnv, httpClient, ok, socketClient, startTestServer, stdioClient } from '../support/mcp.js';
@@ -113,5 +113,27 @@ describe('keyway mcp with nothing but the raw binary', () => {
     const messages = stdout.trim().split('\n').map((l) => JSON.parse(l) as { id?: number; result?: unknown });
     expect(messages.map((m) => m.id)).toEqual([1, 2]);
     expect(messages[1]!.result).toEqual({});
+  });
+});
+
+describe('serializeWithinLimit (what the server transports write)', () => {
+  const huge = 'r'.repeat(MAX_MESSAGE_BYTES);
+
+  it('writes a message that fits as one line', () => {
+    expect(serializeWithinLimit({ jsonrpc: '2.0', id: 1, result: { ok: true } })).toBe('{"jsonrpc":"2.0","id":1,"result":{"ok":true}}\n');
+  });
+
+  it('replaces an answer over the limit with an error answer for the same request', () => {
+    const line = serializeWithinLimit({ jsonrpc: '2.0', id: 7, result: { huge } });
+    expect(JSON.parse(line!)).toMatchObject({ id: 7, error: { code: -32600, message: expect.stringMatching(/^The answer is \d+ bytes, over 10 MiB/) } });
+  });
+
+  it('drops a notification over the limit (it has no one to answer)', () => {
+    expect(serializeWithinLimit({ jsonrpc: '2.0', method: 'notifications/message', params: { huge } })).toBeNull();
+  });
+
+  it('counts bytes, not characters', () => {
+    const multibyte = '\u00e9'.repeat(MAX_MESSAGE_BYTES / 2 + 16);
+    expect(serializeWithinLimit({ jsonrpc: '2.0', id: 1, result: { multibyte } })).toContain('"error"');
   });
 });
