@@ -1,3 +1,4 @@
+import type { PriceSource } from '../../shared/prices.js';
 import type { ProviderId } from '../../shared/providers.js';
 
 /** Stable small integers for providers in usage.db; new providers get new numbers, never reuse. */
@@ -7,7 +8,15 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+/** The version LEDGER_SCHEMA creates; a new file then runs the migrations from there, so each column is added in one place. */
+export const LEDGER_BASE_VERSION = 2;
+
+/** Stable small integers for price sources in usage.db (records.price_source). */
+export const PRICE_SOURCE_CODES: Readonly<Record<PriceSource, number>> = { override: 1, catalog: 2, seed: 3, local: 4 };
+export const PRICE_SOURCE_BY_CODE: ReadonlyMap<number, PriceSource> = new Map(
+  Object.entries(PRICE_SOURCE_CODES).map(([source, code]) => [code, source as PriceSource]),
+);
 
 /**
  * usage.db. Raw records are kept small (integers only; names live in `names`) so a record costs
@@ -72,4 +81,10 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
 export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
   1: `ALTER TABLE records ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE daily ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;`,
+  // Price provenance (issue 12): the entry, source, data version (names ids) and tier each record
+  // was priced with, so a later price change never silently rewrites history. Old rows keep NULL.
+  2: `ALTER TABLE records ADD COLUMN priced_as INTEGER;
+      ALTER TABLE records ADD COLUMN price_source INTEGER;
+      ALTER TABLE records ADD COLUMN price_version INTEGER;
+      ALTER TABLE records ADD COLUMN tier INTEGER;`,
 };

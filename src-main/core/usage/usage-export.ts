@@ -15,6 +15,9 @@ const COLUMNS: Array<keyof UsageRecord> = [
   'task_type',
   'key_label',
   'client',
+  'priced_as',
+  'price_source',
+  'price_version',
 ];
 
 /** The export as a stream of text chunks (one per record), so a large ledger never sits in memory. */

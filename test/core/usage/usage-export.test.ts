@@ -19,6 +19,9 @@ const record = (over: Partial<UsageRecord>): UsageRecord => ({
   task_type: null,
   key_label: null,
   client: null,
+  priced_as: 'gpt-4',
+  price_source: 'catalog',
+  price_version: 'genai-prices 0.1.8',
   ...over,
 });
 
