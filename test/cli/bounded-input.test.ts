@@ -21,7 +21,7 @@ function fifo(path: string): string {
 describe('files the CLI reads are bounded and never block', () => {
   it.each([
     ['a backup that is a device', (_dir: string) => ['keys', 'import', '--from', '/dev/zero', '--passphrase-env', 'PASS'], /The backup \/dev\/zero is not a regular file/],
-    ['a 50 MB backup', (dir: string) => ['keys', 'import', '--from', sparse(join(dir, 'big.backup'), 50e6), '--passphrase-env', 'PASS'], /big\.backup is larger than 1 MiB, the limit/],
+    ['a 50 MB backup', (dir: string) => ['keys', 'import', '--from', sparse(join(dir, 'big.backup'), 50e6), '--passphrase-env', 'PASS'], /big\.backup is larger than 16 MiB, the limit; Keyway backups are far smaller, so check the path\. Nothing was imported\./],
     ['a config that is a FIFO', (dir: string) => ['--config', fifo(join(dir, 'config.fifo')), 'route', 'chat'], /config\.fifo is not a regular file/],
     ['a 50 MB config', (dir: string) => ['--config', sparse(join(dir, 'routing_config.json'), 50e6), 'route', 'chat'], /routing_config\.json is larger than 1 MiB, the limit/],
     ['a .env that is a FIFO', (dir: string) => (fifo(join(dir, '.env')), ['keys', 'add', 'openai', '--from-env', 'NOT_SET_ANYWHERE']), /\.env is not a regular file/],
