@@ -1,5 +1,6 @@
 import type { KeywayService } from '../core/service.js';
 import type { ServerInfo } from '../server/server-info.js';
+import { escapeForTerminal, escapeJsonForTerminal } from '../shared/plain-text.js';
 import type { ServiceCalls } from './service-calls.js';
 import type { RemoteService } from './service-client.js';
 
@@ -58,9 +59,12 @@ export class CliIo {
     return findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
   }
 
-  /** Prints `value` as JSON under --json, otherwise the human rendering. */
+  /**
+   * Prints `value` as JSON under --json, otherwise the human rendering. Neither can carry a
+   * character a terminal acts on: JSON escapes them all, the human text keeps only its own newlines.
+   */
   print<T>(value: T, human: (value: T) => string): void {
-    this.out(this.json ? JSON.stringify(value, null, 2) : human(value));
+    this.out(this.json ? escapeJsonForTerminal(JSON.stringify(value, null, 2)) : escapeForTerminal(human(value), '\n'));
   }
 
   close(): void {
@@ -72,7 +76,8 @@ export class CliIo {
 export function processIo(): CliIo {
   return new CliIo(
     (line) => process.stdout.write(`${line}\n`),
-    (line) => process.stderr.write(`${line}\n`),
+    // Diagnostics may quote what the user typed or a file holds: nothing in them reaches the terminal as a control.
+    (line) => process.stderr.write(`${escapeForTerminal(line, '\n')}\n`),
     process.stdin,
     process.env,
   );

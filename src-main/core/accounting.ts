@@ -168,9 +168,30 @@ export class Accounting {
   }
 
   #afterCommit(records: readonly TrackResult[]): void | Promise<void> {
+    this.#warnOverBudget(records);
     for (const record of records) this.#options.events.emit('usage.tracked', record);
     if (!records.some((r) => r.cost_usd !== null && r.cost_usd > 0)) return;
     return this.budget.fireAlerts();
+  }
+
+  /**
+   * Tells the caller of each paid request which budgets that apply to it are at their alert
+   * threshold or exceeded, in its result: tracking after the fact is never silent. One budget
+   * check per commit, whatever the number of records in it.
+   */
+  #warnOverBudget(records: readonly TrackResult[]): void {
+    const paid = records.filter((r) => r.provider !== 'local');
+    if (paid.length === 0) return;
+    let alerts: BudgetAlert[];
+    try {
+      alerts = this.budget.check().alerts;
+    } catch {
+      // No good routing_config.json to judge against: the records stand, without a verdict.
+      return;
+    }
+    for (const record of paid) {
+      for (const alert of alerts) if (alert.provider === null || alert.provider === record.provider) record.warnings.push(alert.message);
+    }
   }
 
   async #announce(alert: BudgetAlert): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { sendJson, type HttpRoute } from '../http/route.js';
 import type { McpDeps } from './deps.js';
+import { MAX_MESSAGE_BYTES } from './message-size.js';
 import { createMcpServer } from './server.js';
 
 export interface McpHttpEndpoint {
@@ -40,6 +41,8 @@ export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number }
     const connection = createMcpServer({ ...deps, transport: 'http' });
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // The same bound as stdio and the socket (the SDK's default is 4 MiB); larger bodies get 413.
+      maxRequestBodySize: MAX_MESSAGE_BYTES,
       onsessioninitialized: (id) => {
         transports.set(id, transport);
         holders.set(id, holder?.id);

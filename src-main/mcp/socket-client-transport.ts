@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { readMessages } from './read-messages.js';
+import { KeywayError } from '../core/errors.js';
+import { answerTooLarge, MAX_MESSAGE_BYTES } from './message-size.js';
+import { MessageReader } from './read-messages.js';
 
 /** MCP client transport over Keyway's Unix socket: newline-delimited JSON-RPC, as on stdio. */
 export class SocketClientTransport implements Transport {
@@ -10,7 +11,15 @@ export class SocketClientTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   readonly #path: string;
-  readonly #buffer = new ReadBuffer();
+  readonly #reader = new MessageReader({
+    message: (message) => this.onmessage?.(message),
+    invalid: (error) => this.onerror?.(error),
+    // The request it answers fails at once with a clear error instead of waiting for a timeout.
+    oversized: ({ bytes, id }) => {
+      if (id !== null) this.onmessage?.(answerTooLarge(id, bytes));
+      else this.onerror?.(new Error(`dropped a message from the service over ${MAX_MESSAGE_BYTES} bytes`));
+    },
+  });
   #socket: Socket | undefined;
 
   constructor(path: string) {
@@ -27,16 +36,9 @@ export class SocketClientTransport implements Transport {
         resolve();
       });
       socket.once('error', reject);
-      socket.on('data', (chunk: Buffer) =>
-        readMessages(
-          this.#buffer,
-          chunk,
-          (message) => this.onmessage?.(message),
-          (error) => this.onerror?.(error),
-        ),
-      );
+      socket.on('data', (chunk: Buffer) => this.#reader.push(chunk));
       socket.on('close', () => {
-        this.#buffer.clear();
+        this.#reader.clear();
         this.onclose?.();
       });
     });
@@ -46,7 +48,17 @@ export class SocketClientTransport implements Transport {
     return new Promise((resolve, reject) => {
       const socket = this.#socket;
       if (!socket || socket.destroyed) return reject(new Error('Keyway socket is not connected'));
-      socket.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
+      const line = `${JSON.stringify(message)}\n`;
+      const bytes = Buffer.byteLength(line) - 1;
+      if (bytes > MAX_MESSAGE_BYTES) {
+        return reject(
+          new KeywayError(
+            'invalid_input',
+            `The request is ${bytes} bytes, over ${MAX_MESSAGE_BYTES / (1024 * 1024)} MiB, the limit for one message to the running service. Send less in one call (for estimate --text, a smaller file).`,
+          ),
+        );
+      }
+      socket.write(line, (error) => (error ? reject(error) : resolve()));
     });
   }
 

@@ -1,10 +1,9 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { McpDeps } from './deps.js';
+import { LineServerTransport } from './line-server-transport.js';
 import { createMcpServer } from './server.js';
 
 /** sun_path is 104 bytes on macOS and 108 on Linux, terminator included. */
@@ -19,7 +18,7 @@ export interface RunningSocketServer {
 
 /**
  * Serves MCP on a Unix socket (owner-only, 0600): one MCP server per connection, speaking
- * newline-delimited JSON-RPC through the SDK's stdio transport over the socket's streams.
+ * newline-delimited JSON-RPC over the socket's streams (messages up to MAX_MESSAGE_BYTES).
  * The caller has already made sure no live server owns `path`; a leftover file is replaced.
  */
 export async function listenMcpSocket(
@@ -31,7 +30,7 @@ export async function listenMcpSocket(
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    const transport = new SocketServerTransport(socket);
+    const transport = new LineServerTransport(socket, socket, (line) => deps.log?.(`socket: ${line}`, 'warning'));
     const connection = createMcpServer({ ...deps, transport: 'socket' });
     extend?.(connection.server);
     socket.on('error', () => socket.destroy());
@@ -66,24 +65,6 @@ export async function listenMcpSocket(
         server.close(() => resolve());
       }),
   };
-}
-
-/**
- * The SDK's stdio transport over a socket, except that an answer for a client that has gone is
- * dropped: the stdio transport would wait for a 'drain' that never comes, once per answer.
- */
-class SocketServerTransport extends StdioServerTransport {
-  readonly #socket: Socket;
-
-  constructor(socket: Socket) {
-    super(socket, socket);
-    this.#socket = socket;
-  }
-
-  override send(message: JSONRPCMessage): Promise<void> {
-    if (this.#socket.destroyed || !this.#socket.writable) return Promise.resolve();
-    return super.send(message);
-  }
 }
 
 function removeStale(path: string): void {

@@ -1,10 +1,12 @@
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { connect } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { CALLER_ENV_META } from './call-context.js';
 import { InFlightRequests } from './in-flight.js';
-import { readMessages } from './read-messages.js';
+import { answerTooLarge, requestTooLarge, serializeWithinLimit } from './message-size.js';
+import { MessageReader } from './read-messages.js';
+import { ownValue } from '../shared/own-value.js';
 
 /** What an MCP client may send: the protocol's own client requests and notifications, nothing else. */
 const MCP_CLIENT_METHODS: ReadonlySet<string> = new Set([
@@ -50,9 +52,39 @@ export function bridgeStdioToSocket(options: {
   const { stdin, stdout, env } = options;
   return new Promise((resolve) => {
     const socket = connect(options.socket);
-    const fromClient = new ReadBuffer();
-    const fromService = new ReadBuffer();
     const inFlight = new InFlightRequests();
+    const toClient = (message: JSONRPCMessage) => stdout.write(serializeMessage(message), () => inFlight.answered(message));
+    // Either side's message over the limit is skipped unread; a request it belonged to is answered with an error.
+    const fromClient = new MessageReader({
+      message: (message) => {
+        if ('method' in message && !MCP_CLIENT_METHODS.has(message.method)) {
+          options.log?.(`refused non-MCP method ${JSON.stringify(message.method.slice(0, 64))} from the client`);
+          if ('id' in message) toClient({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: `Method not found: ${message.method.slice(0, 64)}` } });
+          return;
+        }
+        const forwarded = withCallerEnv(message, env, options.mayForward);
+        const line = serializeWithinLimit(forwarded);
+        if (line === null) {
+          if ('method' in message && 'id' in message) toClient(requestTooLarge(message.id, Buffer.byteLength(JSON.stringify(forwarded))));
+          return;
+        }
+        inFlight.received(message);
+        socket.write(line);
+      },
+      invalid: () => options.log?.('dropped a line from the client that is not JSON-RPC'),
+      oversized: ({ bytes, id }) => {
+        options.log?.(`refused a message from the client over the size limit (${bytes} bytes)`);
+        if (id !== null) toClient(requestTooLarge(id, bytes));
+      },
+    });
+    const fromService = new MessageReader({
+      message: toClient,
+      invalid: () => options.log?.('dropped a line from the service that is not JSON-RPC'),
+      oversized: ({ bytes, id }) => {
+        options.log?.(`dropped a message from the service over the size limit (${bytes} bytes)`);
+        if (id !== null) toClient(answerTooLarge(id, bytes));
+      },
+    });
     let done = false;
     const finish = () => {
       if (done) return;
@@ -61,30 +93,9 @@ export function bridgeStdioToSocket(options: {
       socket.destroy();
       resolve();
     };
-    const onClientData = (chunk: Buffer) =>
-      readMessages(
-        fromClient,
-        chunk,
-        (message) => {
-          if ('method' in message && !MCP_CLIENT_METHODS.has(message.method)) {
-            options.log?.(`refused non-MCP method ${JSON.stringify(message.method.slice(0, 64))} from the client`);
-            if ('id' in message) stdout.write(serializeMessage({ jsonrpc: '2.0', id: message.id, error: { code: -32601, message: `Method not found: ${message.method.slice(0, 64)}` } }));
-            return;
-          }
-          inFlight.received(message);
-          socket.write(serializeMessage(withCallerEnv(message, env, options.mayForward)));
-        },
-        () => options.log?.('dropped a line from the client that is not JSON-RPC'),
-      );
+    const onClientData = (chunk: Buffer) => fromClient.push(chunk);
     // Message by message (not a raw pipe), so the bridge knows which requests are still owed an answer.
-    socket.on('data', (chunk: Buffer) =>
-      readMessages(
-        fromService,
-        chunk,
-        (message) => stdout.write(serializeMessage(message), () => inFlight.answered(message)),
-        () => options.log?.('dropped a line from the service that is not JSON-RPC'),
-      ),
-    );
+    socket.on('data', (chunk: Buffer) => fromService.push(chunk));
     // The editor may close stdin right behind its last requests: their answers still go out first.
     const clientDone = () => {
       if (done) return;
@@ -112,7 +123,7 @@ function withCallerEnv(message: JSONRPCMessage, env: NodeJS.ProcessEnv, mayForwa
   if (message.method !== 'tools/call' || !('id' in message)) return _forged === undefined ? message : cleaned;
   const name = params.arguments?.env_var;
   if (typeof name !== 'string' || !mayForward(params.arguments?.provider, name)) return cleaned;
-  const value = env[name];
+  const value = ownValue(env, name);
   if (value === undefined || value === '') return cleaned;
   return { ...message, params: { ...params, _meta: { ...meta, [CALLER_ENV_META]: { [name]: value } } } } as JSONRPCMessage;
 }

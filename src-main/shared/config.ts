@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { typoChecked } from './field-typos.js';
+import { CONTROL_CHARS_MESSAGE, hasNoControlChars } from './plain-text.js';
 import { PROVIDER_IDS } from './providers.js';
 
 const providerId = z.enum(PROVIDER_IDS, { error: () => `expected one of ${PROVIDER_IDS.join(', ')}` });
@@ -9,15 +10,22 @@ const money = z.number({ error: 'expected a number of US dollars' }).finite().mi
  * may carry neither a query or fragment (the path would land after them) nor a user name or
  * password (they would be shown; put credentials in the key instead).
  */
-const baseUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).refine(
-  (value) => {
-    // Zod runs this even after the URL check failed; that failure is already reported.
-    if (!URL.canParse(value)) return true;
-    const url = new URL(value);
-    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-  },
-  { message: 'expected a plain http(s) URL, without user name, password, ?query or #fragment' },
-);
+const baseUrl = z
+  .string()
+  // Before the URL check, which would quietly drop a tab or newline rather than refuse it.
+  .refine(hasNoControlChars, CONTROL_CHARS_MESSAGE)
+  .check(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }))
+  .refine(
+    (value) => {
+      // Zod runs this even after the URL check failed; that failure is already reported.
+      if (!URL.canParse(value)) return true;
+      const url = new URL(value);
+      return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+    },
+    { message: 'expected a plain http(s) URL, without user name, password, ?query or #fragment' },
+  );
+/** A model name as routing_config.json lists it: shown in tables and sent to providers. */
+const modelName = z.string().min(1, 'model names cannot be empty').refine(hasNoControlChars, `model names ${CONTROL_CHARS_MESSAGE}`);
 const rateLimit = z
   .number({ error: 'expected a number of requests per minute' })
   .int('must be a whole number of requests per minute')
@@ -28,7 +36,7 @@ const rateLimit = z
 export const ProviderConfigSchema = typoChecked(
   z.looseObject({
     enabled: z.boolean().default(true),
-    models: z.array(z.string().min(1)).default([]),
+    models: z.array(modelName).default([]),
     rate_limit: rateLimit.default(100),
     base_url: baseUrl.optional(),
   }),
@@ -88,7 +96,7 @@ export const UpdateProviderConfigInputSchema = z
     provider: providerId,
     enabled: z.boolean().optional(),
     models: z
-      .array(z.string().min(1, 'model names cannot be empty').max(128, 'model names are at most 128 characters'))
+      .array(modelName.max(128, 'model names are at most 128 characters'))
       .max(64, 'at most 64 models per provider')
       .optional(),
     rate_limit: rateLimit.optional(),

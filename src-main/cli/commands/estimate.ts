@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ProviderId } from '../../shared/providers.js';
 import type { CostEstimate, TokenCount } from '../../shared/usage.js';
 import { priceSourceText } from '../price-source-text.js';
 import { KeywayError, isErrnoException } from '../../core/errors.js';
+import { readBounded } from '../../core/fs/bounded-read.js';
 import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
 import { addCacheOptions, cacheFields, type CacheOptions } from '../cache-options.js';
@@ -17,7 +17,8 @@ interface EstimateOptions extends CacheOptions {
   text?: string;
 }
 
-const MAX_TEXT_BYTES = 50 * 1024 * 1024;
+/** The README states this limit; it keeps the text within one message to a running service. */
+export const MAX_TEXT_BYTES = 8 * 1024 * 1024;
 
 export function registerEstimateCommand(program: Command, io: CliIo): void {
   const command = program
@@ -37,7 +38,7 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
       let count: TokenCount | null = null;
       let input = options.input ?? 0;
       if (options.text !== undefined) {
-        count = await api.call('usage.count_tokens', { provider, model: options.model, text: readText(options.text) });
+        count = await api.call('usage.count_tokens', { provider, model: options.model, text: await readText(options.text) });
         input = count.tokens;
       }
       const estimate = await api.call('usage.estimate', {
@@ -52,11 +53,9 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
     });
 }
 
-function readText(path: string): string {
+async function readText(path: string): Promise<string> {
   try {
-    const buffer = readFileSync(path);
-    if (buffer.length > MAX_TEXT_BYTES) throw new KeywayError('invalid_input', `${path} is larger than 50 MiB; estimate a smaller file.`);
-    return buffer.toString('utf8');
+    return (await readBounded(path, { maxBytes: MAX_TEXT_BYTES, what: '--text file', remedy: 'estimate a smaller file' })).toString('utf8');
   } catch (error) {
     if (error instanceof KeywayError) throw error;
     const reason = isErrnoException(error) ? error.code : 'unreadable';

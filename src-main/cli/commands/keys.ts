@@ -9,6 +9,7 @@ import type { CliIo } from '../io.js';
 import { providerArgument } from '../provider-argument.js';
 import { readSecret } from '../read-secret.js';
 import { table } from '../table.js';
+import { ownValue } from '../../shared/own-value.js';
 
 interface SecretOptions {
   label: string;
@@ -138,7 +139,7 @@ function formatKeys(keys: KeyRecord[]): string {
 
 async function readPassphrase(io: CliIo, envVar: string | undefined): Promise<string> {
   if (!envVar) return readSecret(io.stdin, 'backup passphrase:', '--passphrase-env');
-  const value = io.env[envVar];
+  const value = ownValue(io.env, envVar);
   if (!value) throw new KeywayError('env_var_missing', `Environment variable ${envVar} is not set; export the passphrase in it or pipe it on stdin.`);
   return value;
 }

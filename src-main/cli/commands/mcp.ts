@@ -25,9 +25,9 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
         await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log, mayForward });
         return;
       }
-      const [service, { StdioServerTransport }, { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests }, { createMcpServer }] = await Promise.all([
+      const [service, { LineServerTransport }, { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests }, { createMcpServer }] = await Promise.all([
         io.service(),
-        import('@modelcontextprotocol/sdk/server/stdio.js'),
+        import('../../mcp/line-server-transport.js'),
         import('../../mcp/in-flight.js'),
         import('../../mcp/server.js'),
       ]);
@@ -35,7 +35,7 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       service.providers.watcher.start();
       const connection = createMcpServer({ service, transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
       const inFlight = new InFlightRequests();
-      const transport = countingInFlight(new StdioServerTransport(), inFlight);
+      const transport = countingInFlight(new LineServerTransport(process.stdin, process.stdout, log), inFlight);
       const closed = new Promise<void>((resolve) => {
         process.stdin.once('end', resolve);
         process.stdin.once('close', resolve);

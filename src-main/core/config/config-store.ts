@@ -1,10 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { RoutingConfigSchema, type RoutingConfig } from '../../shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import { KeywayError, isErrnoException } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
 import { FileLock } from '../fs/file-lock.js';
 import { DEFAULT_ROUTING_CONFIG } from './default-config.js';
+
+/** routing_config.json holds a few kilobytes; anything past this is not a config. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * routing_config.json: validated on every read, created with the seed's defaults on first run,
@@ -130,8 +134,9 @@ export class ConfigStore {
 
   #readText(): string {
     try {
-      return readFileSync(this.path, 'utf8');
+      return readBoundedSync(this.path, { maxBytes: MAX_CONFIG_BYTES, what: 'The config file', remedy: 'routing_config.json holds a few kilobytes; point --config at the right file' }).toString('utf8');
     } catch (error) {
+      if (error instanceof KeywayError) throw new KeywayError('config_invalid', error.message);
       const reason = isErrnoException(error) ? error.code : 'unreadable';
       throw new KeywayError('config_invalid', `${this.path} cannot be read (${reason}). Check the path and its permissions.`);
     }

@@ -15,6 +15,7 @@ import type { ProviderAvailability } from './provider-availability.js';
 import { candidateChain } from './router.js';
 import type { RoutingUsage } from './routing-usage.js';
 import { formatUsd } from '../../shared/format.js';
+import { ownValue } from '../../shared/own-value.js';
 
 export interface RecommendationDeps {
   config: () => RoutingConfig;
@@ -119,7 +120,7 @@ function recommendTask(deps: RecommendationDeps, config: RoutingConfig, taskType
   const { availability } = deps;
   const usage = deps.usage();
   const { chain } = candidateChain(config, taskType, undefined);
-  const taskProvider = config.routing[taskType] ?? chain[0];
+  const taskProvider = ownValue(config.routing, taskType) ?? chain[0];
   const observed = taskProvider ? usage.activity(taskProvider) : undefined;
   const mix =
     observed?.avg_input_tokens != null && observed.avg_output_tokens != null

@@ -17,6 +17,7 @@ import { parseInput } from '../parse-input.js';
 import { meetsQuality, modelQuality } from './model-quality.js';
 import type { ProviderAvailability } from './provider-availability.js';
 import { formatUsd } from '../../shared/format.js';
+import { ownValue } from '../../shared/own-value.js';
 
 export interface RouterDeps {
   config: () => RoutingConfig;
@@ -27,7 +28,7 @@ export interface RouterDeps {
 
 /** The order providers are tried in: preferred, the task's provider, then fallback_order, each once. */
 export function candidateChain(config: RoutingConfig, taskType: string, preferred: ProviderId | undefined): { chain: ProviderId[]; known: boolean } {
-  const taskProvider = config.routing[taskType];
+  const taskProvider = ownValue(config.routing, taskType);
   const fallback = config.fallback_order.length > 0 ? config.fallback_order : [...PROVIDER_IDS];
   const ordered = [preferred, taskProvider, ...fallback].filter((p): p is ProviderId => p !== undefined);
   return { chain: [...new Set(ordered)], known: taskProvider !== undefined };

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LabelSchema, ProviderSchema, SecretValueSchema } from '../../shared/keys.js';
 import type { ProviderId } from '../../shared/providers.js';
 import { KeywayError, isErrnoException } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
 import { SealedBoxError, deriveSealingKey, open, readHeader, seal } from './sealed-box.js';
 
 const BACKUP_MAGIC = 'KWB1';
@@ -44,8 +44,9 @@ export function writeBackup(path: string, passphrase: string, content: { exporte
 export function readBackup(path: string, passphrase: string): BackupEntry[] {
   let blob: Buffer;
   try {
-    blob = readFileSync(path);
+    blob = readBoundedSync(path, { maxBytes: MAX_BACKUP_BYTES, what: 'The backup', remedy: 'Keyway backups are far smaller, so check the path' });
   } catch (error) {
+    if (error instanceof KeywayError) throw new KeywayError('backup_invalid', `${error.message} Nothing was imported.`);
     const reason = isErrnoException(error) ? error.code : 'unreadable';
     const hint = reason === 'EISDIR' ? 'it is a directory; name the backup file' : 'check the path';
     throw new KeywayError('backup_invalid', `Cannot read backup ${path} (${reason}): ${hint}.`);

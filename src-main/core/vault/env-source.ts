@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { KeywayError, isErrnoException } from '../errors.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
+import { ownValue } from '../../shared/own-value.js';
+
+const MAX_DOTENV_BYTES = 1024 * 1024;
 
 /**
  * Finds the value of an environment variable the way the seed did: the caller's environment first
@@ -13,9 +16,9 @@ export function readEnvSecret(name: string, sources: { callerEnv?: NodeJS.Proces
   if (name === 'SECRET_KEY' || name.startsWith('KEYWAY_')) {
     throw new KeywayError('invalid_input', `${name} is one of Keyway's own settings, not a provider API key. Name the variable that holds the key, such as ANTHROPIC_API_KEY.`);
   }
-  const direct = sources.callerEnv?.[name] ?? sources.env[name];
+  const direct = ownValue(sources.callerEnv, name) ?? ownValue(sources.env, name);
   if (direct !== undefined && direct !== '') return direct;
-  const fromFile = readDotEnv(sources.cwd)[name];
+  const fromFile = ownValue(readDotEnv(sources.cwd), name);
   if (fromFile !== undefined && fromFile !== '') return fromFile;
   throw new KeywayError(
     'env_var_missing',
@@ -25,7 +28,7 @@ export function readEnvSecret(name: string, sources: { callerEnv?: NodeJS.Proces
 
 function readDotEnv(cwd: string): Record<string, string> {
   try {
-    return parse(readFileSync(join(cwd, '.env')));
+    return parse(readBoundedSync(join(cwd, '.env'), { maxBytes: MAX_DOTENV_BYTES, what: 'The .env file', remedy: 'keep it to variable assignments' }));
   } catch (error) {
     if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'EISDIR')) return {};
     throw error;
