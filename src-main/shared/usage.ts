@@ -85,7 +85,26 @@ export interface TrackResult {
   /** null when the model has no known price (see warnings); never silently 0. */
   cost_usd: number | null;
   warnings: string[];
+  /** Requests that came through the gateway carry where they came from and how they ended. */
+  gateway?: GatewayRecordFields;
 }
+
+/** Who sent a gateway request, which way it went and how it ended (absent on track_request records). */
+export interface GatewayRecordFields {
+  /** The gateway token's name, or the command `keyway exec` ran. */
+  client: string | null;
+  project: string | null;
+  /** e.g. `openai/v1/chat/completions`, or `v1/auto -> anthropic` */
+  route: string;
+  /** ok, upstream_error (the provider answered an error), cut (the upstream stream broke), client_closed. */
+  status: GatewayStatus;
+  ttfb_ms: number | null;
+  /** Reasoning / thinking tokens (already counted in output_tokens). */
+  reasoning_tokens: number;
+}
+
+export const GATEWAY_STATUSES = ['ok', 'upstream_error', 'cut', 'client_closed', 'unreachable'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 
 /** How many local days back, including today. */
 const dayCount = () =>
@@ -206,6 +225,11 @@ export interface UsageRecord {
   task_type: string | null;
   key_label: string | null;
   client: string | null;
+  project: string | null;
+  route: string | null;
+  status: string | null;
+  ttfb_ms: number | null;
+  reasoning_tokens: number;
 }
 
 export interface TokenCount {

@@ -7,7 +7,7 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * usage.db. Raw records are kept small (integers only; names live in `names`) so a record costs
@@ -33,7 +33,12 @@ CREATE TABLE IF NOT EXISTS records (
   task INTEGER,
   key_label INTEGER,
   client INTEGER,
-  cache_write INTEGER NOT NULL DEFAULT 0
+  cache_write INTEGER NOT NULL DEFAULT 0,
+  project INTEGER,
+  route INTEGER,
+  status INTEGER,
+  ttfb INTEGER,
+  reasoning INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS records_by_provider_time ON records (provider, ts);
 CREATE TABLE IF NOT EXISTS daily (
@@ -72,4 +77,11 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
 export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
   1: `ALTER TABLE records ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE daily ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;`,
+  // Gateway requests (issue 13): project, route and status are names (ids in `names`), ttfb in ms,
+  // reasoning tokens (already part of output). Older rows keep NULL / 0.
+  2: `ALTER TABLE records ADD COLUMN project INTEGER;
+      ALTER TABLE records ADD COLUMN route INTEGER;
+      ALTER TABLE records ADD COLUMN status INTEGER;
+      ALTER TABLE records ADD COLUMN ttfb INTEGER;
+      ALTER TABLE records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;`,
 };

@@ -15,6 +15,11 @@ const COLUMNS: Array<keyof UsageRecord> = [
   'task_type',
   'key_label',
   'client',
+  'project',
+  'route',
+  'status',
+  'ttfb_ms',
+  'reasoning_tokens',
 ];
 
 /** The export as a stream of text chunks (one per record), so a large ledger never sits in memory. */

@@ -3,6 +3,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
+  type GatewayRecordFields,
   type GetUsageInput,
   type ProviderActivity,
   type TrackResult,
@@ -57,6 +58,7 @@ interface Pending {
   keyLabel: string | null;
   client: string | null;
   reservation: string | null;
+  gateway: GatewayRecordFields | null;
   /** Returned to the caller; `id` is filled in at commit. */
   result: TrackResult;
   resolve: (result: TrackResult) => void;
@@ -99,7 +101,8 @@ export class UsageLedger {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
       selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
       insertRecord: db.prepare(
-        'INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, project, route, status, ttfb, reasoning)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertDaily: db.prepare(
         `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cache_write, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -138,9 +141,9 @@ export class UsageLedger {
 
   /**
    * Validates, prices and queues one record; resolves once it is durable. Invalid input rejects
-   * with invalid_input and records nothing.
+   * with invalid_input and records nothing. `gateway` is set only by the gateway (never from input).
    */
-  track(input: unknown, defaults: { client?: string } = {}): Promise<TrackResult> {
+  track(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields } = {}): Promise<TrackResult> {
     if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
     let pending: Pending;
     try {
@@ -269,12 +272,17 @@ export class UsageLedger {
     }
     const statement = this.db.prepare<
       number[],
-      { id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number; latency: number | null; task: string | null; key_label: string | null; client: string | null }
+      {
+        id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number;
+        latency: number | null; task: string | null; key_label: string | null; client: string | null; project: string | null; route: string | null; status: string | null;
+        ttfb: number | null; reasoning: number;
+      }
     >(
       `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cache_write, r.cost, r.ok, r.latency,
-              t.name AS task, k.name AS key_label, c.name AS client
+              t.name AS task, k.name AS key_label, c.name AS client, pj.name AS project, rt.name AS route, st.name AS status, r.ttfb, r.reasoning
        FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
        LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
+       LEFT JOIN names pj ON pj.id = r.project LEFT JOIN names rt ON rt.id = r.route LEFT JOIN names st ON st.id = r.status
        WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ${EXPORT_PAGE}`,
     );
     for (let after = 0; ; ) {
@@ -295,6 +303,11 @@ export class UsageLedger {
           task_type: row.task,
           key_label: row.key_label,
           client: row.client,
+          project: row.project,
+          route: row.route,
+          status: row.status,
+          ttfb_ms: row.ttfb,
+          reasoning_tokens: row.reasoning,
         };
       }
       if (page.length < EXPORT_PAGE) return;
@@ -318,7 +331,7 @@ export class UsageLedger {
     this.db.close();
   }
 
-  #prepare(input: unknown, defaults: { client?: string }): Pending {
+  #prepare(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields }): Pending {
     const parsed = parseInput(TrackRequestInputSchema, input);
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
@@ -330,7 +343,8 @@ export class UsageLedger {
       cached_input_tokens: cached,
       cache_write_tokens: cacheWrite,
     });
-    const client = parsed.client ?? defaults.client ?? null;
+    const gateway = defaults.gateway ?? null;
+    const client = parsed.client ?? gateway?.client ?? defaults.client ?? null;
     return {
       ts,
       day: this.calendar.dayKey(ts),
@@ -347,6 +361,7 @@ export class UsageLedger {
       keyLabel: parsed.key_label ?? null,
       client,
       reservation: parsed.reservation ?? null,
+      gateway,
       result: {
         id: 0,
         time: new Date(ts).toISOString(),
@@ -361,6 +376,7 @@ export class UsageLedger {
         latency_ms: parsed.latency_ms ?? null,
         cost_usd: cost === null ? null : microsToUsd(cost),
         warnings: found.warnings.length > 0 ? [...found.warnings] : [],
+        ...(gateway ? { gateway } : {}),
       },
       resolve: noop,
       reject: noop,
@@ -418,6 +434,11 @@ export class UsageLedger {
         p.task === null ? null : this.#nameId(p.task),
         p.keyLabel === null ? null : this.#nameId(p.keyLabel),
         p.client === null ? null : this.#nameId(p.client),
+        p.gateway?.project == null ? null : this.#nameId(p.gateway.project),
+        p.gateway ? this.#nameId(p.gateway.route) : null,
+        p.gateway ? this.#nameId(p.gateway.status) : null,
+        p.gateway?.ttfb_ms ?? null,
+        p.gateway?.reasoning_tokens ?? 0,
       );
       ids.push(Number(info.lastInsertRowid));
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {

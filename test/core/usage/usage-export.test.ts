@@ -19,6 +19,11 @@ const record = (over: Partial<UsageRecord>): UsageRecord => ({
   task_type: null,
   key_label: null,
   client: null,
+  project: null,
+  route: null,
+  status: null,
+  ttfb_ms: null,
+  reasoning_tokens: 0,
   ...over,
 });
 

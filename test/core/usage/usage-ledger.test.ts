@@ -7,6 +7,7 @@ import { KeywayError } from '../../../src-main/core/errors.js';
 import { PriceCatalog } from '../../../src-main/core/providers/catalog.js';
 import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
+import { SCHEMA_VERSION } from '../../../src-main/core/usage/ledger-schema.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const CLI = { actor: 'cli' };
@@ -211,7 +212,28 @@ describe('usage ledger', () => {
     await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 1000, output_tokens: 0, cache_write_tokens: 1000 });
     expect(ledger.getUsage().totals).toMatchObject({ requests: 2, input_tokens: 2000, cache_write_tokens: 1000, cost_usd: 0.06 });
     expect([...ledger.records()].map((r) => r.cache_write_tokens)).toEqual([0, 1000]);
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    ledger.close();
+  });
+
+  it('migrates a schema-2 usage.db to gateway columns: old rows read back with no project, route or status', async () => {
+    const dir = tempDir();
+    const first = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
+    await first.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 });
+    first.db.exec(`CREATE TABLE r2 (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, provider INTEGER NOT NULL, model INTEGER NOT NULL, input INTEGER NOT NULL,
+        output INTEGER NOT NULL, cached INTEGER NOT NULL, cost INTEGER, ok INTEGER NOT NULL, latency INTEGER, task INTEGER, key_label INTEGER, client INTEGER,
+        cache_write INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO r2 SELECT id, ts, provider, model, input, output, cached, cost, ok, latency, task, key_label, client, cache_write FROM records;
+      DROP TABLE records; ALTER TABLE r2 RENAME TO records; PRAGMA user_version = 2;`);
+    first.close();
+    const ledger = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
+    const gateway = { client: 'ci', project: 'web', route: 'openai/v1/chat/completions', status: 'ok' as const, ttfb_ms: 3, reasoning_tokens: 2 };
+    const tracked = await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 }, { gateway });
+    expect(tracked.gateway).toEqual(gateway);
+    const rows = [...ledger.records()];
+    expect(rows[0]).toMatchObject({ project: null, route: null, status: null, ttfb_ms: null, reasoning_tokens: 0 });
+    expect(rows[1]).toMatchObject({ client: 'ci', project: 'web', route: 'openai/v1/chat/completions', status: 'ok', ttfb_ms: 3, reasoning_tokens: 2 });
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     ledger.close();
   });
 });
