@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { ProviderId } from '../shared/providers.js';
 
 /** Tokens as the provider billed them, in Keyway's terms: `input` includes cache reads and writes, `output` includes reasoning. */
@@ -40,7 +41,7 @@ export interface RequestFacts {
 /** A refusal or failure worded in the provider's own error format. */
 export interface ErrorReply {
   status: number;
-  headers: Record<string, string>;
+  headers: OutgoingHttpHeaders;
   body: string;
 }
 

@@ -93,17 +93,22 @@ export interface TrackResult {
 export interface GatewayRecordFields {
   /** The gateway token's name, or the command `keyway exec` ran. */
   client: string | null;
+  /** The gateway token's id (spend caps add up per token). */
+  token_id: string | null;
   project: string | null;
   /** e.g. `openai/v1/chat/completions`, or `v1/auto -> anthropic` */
   route: string;
-  /** ok, upstream_error (the provider answered an error), cut (the upstream stream broke), client_closed. */
+  /**
+   * ok; upstream_error (the provider answered 5xx, 429 or 401); client_error (the provider refused
+   * the request itself, other 4xx); cut (the upstream stream broke); client_closed; unreachable.
+   */
   status: GatewayStatus;
   ttfb_ms: number | null;
   /** Reasoning / thinking tokens (already counted in output_tokens). */
   reasoning_tokens: number;
 }
 
-export const GATEWAY_STATUSES = ['ok', 'upstream_error', 'cut', 'client_closed', 'unreachable'] as const;
+export const GATEWAY_STATUSES = ['ok', 'upstream_error', 'client_error', 'cut', 'client_closed', 'unreachable'] as const;
 export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 
 /** How many local days back, including today. */

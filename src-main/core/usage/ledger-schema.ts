@@ -38,9 +38,11 @@ CREATE TABLE IF NOT EXISTS records (
   route INTEGER,
   status INTEGER,
   ttfb INTEGER,
-  reasoning INTEGER NOT NULL DEFAULT 0
+  reasoning INTEGER NOT NULL DEFAULT 0,
+  token INTEGER
 );
 CREATE INDEX IF NOT EXISTS records_by_provider_time ON records (provider, ts);
+CREATE INDEX IF NOT EXISTS records_by_token ON records (token) WHERE token IS NOT NULL;
 CREATE TABLE IF NOT EXISTS daily (
   day INTEGER NOT NULL,
   provider INTEGER NOT NULL,
@@ -77,11 +79,13 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
 export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
   1: `ALTER TABLE records ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE daily ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;`,
-  // Gateway requests (issue 13): project, route and status are names (ids in `names`), ttfb in ms,
-  // reasoning tokens (already part of output). Older rows keep NULL / 0.
+  // Gateway requests (issue 13): project, route, status and the gateway token's id are names (ids in
+  // `names`), ttfb in ms, reasoning tokens (already part of output). Older rows keep NULL / 0.
   2: `ALTER TABLE records ADD COLUMN project INTEGER;
       ALTER TABLE records ADD COLUMN route INTEGER;
       ALTER TABLE records ADD COLUMN status INTEGER;
       ALTER TABLE records ADD COLUMN ttfb INTEGER;
-      ALTER TABLE records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;`,
+      ALTER TABLE records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE records ADD COLUMN token INTEGER;
+      CREATE INDEX IF NOT EXISTS records_by_token ON records (token) WHERE token IS NOT NULL;`,
 };

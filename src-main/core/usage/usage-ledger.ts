@@ -101,8 +101,8 @@ export class UsageLedger {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
       selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
       insertRecord: db.prepare(
-        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, project, route, status, ttfb, reasoning)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, project, route, status, ttfb, reasoning, token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertDaily: db.prepare(
         `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cache_write, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -127,6 +127,7 @@ export class UsageLedger {
         `SELECT latency FROM (SELECT latency FROM records WHERE provider = ? ORDER BY ts DESC LIMIT ${LATENCY_SAMPLE * 5})
          WHERE latency IS NOT NULL LIMIT ${LATENCY_SAMPLE}`,
       ),
+      spentByToken: db.prepare<[string], { cost: number | null }>('SELECT sum(r.cost) AS cost FROM records r JOIN names n ON n.id = r.token WHERE n.name = ?'),
       lastUsed: db.prepare<[number], { ts: number }>('SELECT ts FROM records WHERE provider = ? ORDER BY ts DESC LIMIT 1'),
       prune: db.prepare('DELETE FROM records WHERE provider = ? AND ts < ?'),
     };
@@ -256,6 +257,11 @@ export class UsageLedger {
       if (p) spent.set(p, row.cost);
     }
     return spent;
+  }
+
+  /** Micro-dollars recorded for one gateway token, ever (its spend cap). Raw records past retention no longer count. */
+  spentMicrosByToken(tokenId: string): number {
+    return this.#sql.spentByToken.get(tokenId)?.cost ?? 0;
   }
 
   /**
@@ -439,6 +445,7 @@ export class UsageLedger {
         p.gateway ? this.#nameId(p.gateway.status) : null,
         p.gateway?.ttfb_ms ?? null,
         p.gateway?.reasoning_tokens ?? 0,
+        p.gateway?.token_id == null ? null : this.#nameId(p.gateway.token_id),
       );
       ids.push(Number(info.lastInsertRowid));
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {

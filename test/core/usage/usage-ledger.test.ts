@@ -227,12 +227,13 @@ describe('usage ledger', () => {
       DROP TABLE records; ALTER TABLE r2 RENAME TO records; PRAGMA user_version = 2;`);
     first.close();
     const ledger = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
-    const gateway = { client: 'ci', project: 'web', route: 'openai/v1/chat/completions', status: 'ok' as const, ttfb_ms: 3, reasoning_tokens: 2 };
+    const gateway = { client: 'ci', token_id: 'tok_1', project: 'web', route: 'openai/v1/chat/completions', status: 'ok' as const, ttfb_ms: 3, reasoning_tokens: 2 };
     const tracked = await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 }, { gateway });
     expect(tracked.gateway).toEqual(gateway);
     const rows = [...ledger.records()];
     expect(rows[0]).toMatchObject({ project: null, route: null, status: null, ttfb_ms: null, reasoning_tokens: 0 });
     expect(rows[1]).toMatchObject({ client: 'ci', project: 'web', route: 'openai/v1/chat/completions', status: 'ok', ttfb_ms: 3, reasoning_tokens: 2 });
+    expect(ledger.spentMicrosByToken('tok_1')).toBe(Math.round(tracked.cost_usd! * 1e6));
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     ledger.close();
   });
