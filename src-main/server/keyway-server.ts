@@ -1,6 +1,9 @@
 import { unlinkSync } from 'node:fs';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { KeywayService } from '../core/service.js';
+import { TokenStore } from '../core/tokens/token-store.js';
+import { createGateway } from '../gateway/gateway.js';
+import type { GatewayTokenVerifier } from '../gateway/gateway-token.js';
 import { loadOrCreateToken } from '../http/auth.js';
 import type { HttpRoute } from '../http/route.js';
 import { startHttpServer } from '../http/server.js';
@@ -21,6 +24,8 @@ export interface KeywayServerOptions {
   /** Extra routes on the shared HTTP server (the tray app's /ui and /api). */
   publicRoutes?: HttpRoute[];
   protectedRoutes?: HttpRoute[];
+  /** Where gateway tokens are checked; defaults to the data dir's token store. */
+  gatewayTokens?: GatewayTokenVerifier;
 }
 
 export interface RunningKeywayServer {
@@ -57,16 +62,19 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
   const deps = { service, transport: 'socket', log: (line: string) => log(line) };
   const socket = await listenMcpSocket(path, deps, (server) => registerServiceRpc(server, service));
   const mcp = mcpHttpEndpoint(deps);
+  // The gateway authenticates its own clients (gateway tokens), so it mounts as a public route.
+  const gateway = createGateway({ service, tokens: options.gatewayTokens ?? new TokenStore({ dataDir }), log });
   let http;
   try {
     http = await startHttpServer({
       token,
       port: options.port,
-      publicRoutes: options.publicRoutes,
+      publicRoutes: [gateway.route, ...(options.publicRoutes ?? [])],
       protectedRoutes: [mcp.route, ...(options.protectedRoutes ?? [])],
       log,
     });
   } catch (error) {
+    await gateway.close();
     await socket.close();
     removeSocketFile(path);
     if (isErrnoException(error) && error.code === 'EADDRINUSE') {
@@ -94,6 +102,7 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
       (closing ??= (async () => {
         await mcp.close();
         await http.close();
+        await gateway.close();
         await socket.close();
         removeSocketFile(path);
         removeServerInfo(dataDir, process.pid);

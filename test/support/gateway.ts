@@ -4,40 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeywayService } from '../../src-main/core/service.js';
 import { createGateway, type Gateway } from '../../src-main/gateway/gateway.js';
-import type { GatewayToken, GatewayTokenVerifier } from '../../src-main/gateway/gateway-token.js';
+import { TokenStore } from '../../src-main/core/tokens/token-store.js';
+import type { TokenScope } from '../../src-main/shared/tokens.js';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/server.js';
 import type { ProviderId } from '../../src-main/shared/providers.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { openTestService } from './service.js';
-
-/** Gateway tokens held in memory for tests that do not exercise the token store itself. */
-export class MemoryTokens implements GatewayTokenVerifier {
-  readonly #byToken = new Map<string, GatewayToken>();
-
-  create(name: string, scope?: GatewayToken['scope']): { token: string; record: GatewayToken } {
-    const token = `kw_gateway_${randomBytes(32).toString('base64url')}`;
-    const record: GatewayToken = { id: `tok_${randomBytes(6).toString('hex')}`, name, kind: 'gateway', ...(scope ? { scope } : {}) };
-    this.#byToken.set(token, record);
-    return { token, record };
-  }
-
-  revoke(token: string): void {
-    this.#byToken.delete(token);
-  }
-
-  verify(token: string): GatewayToken | null {
-    return this.#byToken.get(token) ?? null;
-  }
-}
 
 export interface GatewayFixture {
   service: KeywayService;
   emu: Emulators;
   gateway: Gateway;
   http: RunningHttpServer;
-  tokens: MemoryTokens;
-  /** A token with no limits on its scope. */
+  tokens: TokenStore;
+  /** A token named test-client with no limits on its scope. */
   token: string;
+  /** A fresh gateway token (the real token store); returns the plaintext. */
+  newToken(name: string, scope?: TokenScope): Promise<string>;
   /** http://127.0.0.1:<port> */
   origin: string;
   configPath: string;
@@ -72,7 +55,8 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
   for (const provider of options.keys ?? (['anthropic', 'openai', 'google', 'local'] as const)) {
     await service.addKey({ provider, api_key: emu.of(provider).key }, { actor: 'test' });
   }
-  const tokens = new MemoryTokens();
+  const tokens = new TokenStore({ dataDir: service.dataDir });
+  const newToken = async (name: string, scope?: TokenScope): Promise<string> => (await tokens.create({ kind: 'gateway', name, ...(scope ? { scope } : {}) })).token;
   const gateway = createGateway({ service, tokens });
   const http = await startHttpServer({  token: randomBytes(32).toString('base64url'), port: 0, publicRoutes: [gateway.route] });
   return {
@@ -81,7 +65,8 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     gateway,
     http,
     tokens,
-    token: tokens.create('test-client').token,
+    token: await newToken('test-client'),
+    newToken,
     origin: http.origin,
     configPath,
     close: async () => {
