@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
@@ -66,9 +67,11 @@ interface Pending {
 }
 
 /**
- * The append-only usage ledger in SQLite (WAL, synchronous=FULL). Calls to `track` made in the
- * same tick share one transaction (group commit); each promise resolves only after that COMMIT,
- * so an acknowledged record survives a crash. Several processes may write the same file.
+ * The append-only usage ledger in SQLite (WAL). Calls to `track` made in the same tick share one
+ * transaction (group commit); each promise resolves only after that COMMIT and an fdatasync of the
+ * WAL file (run on libuv's pool, so the event loop never waits for the disk; commits that land
+ * while a sync runs share the next one), so an acknowledged record survives a crash or power
+ * loss. Several processes may write the same file.
  */
 export class UsageLedger {
   readonly path: string;
@@ -83,6 +86,10 @@ export class UsageLedger {
   #scheduled = false;
   #closed = false;
   #lastPrune = 0;
+  #walFd: number | null = null;
+  #syncing = false;
+  /** Committed batches waiting for the WAL sync that makes them durable. */
+  #awaitingSync: Array<() => void> = [];
   readonly #names = new Map<string, number>();
   readonly #freshNames = new Map<string, number>();
   readonly #commitBatch: (batch: Pending[]) => number[];
@@ -334,6 +341,14 @@ export class UsageLedger {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    if (this.#awaitingSync.length > 0) {
+      this.#syncNowQuietly();
+      const waiting = this.#awaitingSync;
+      this.#awaitingSync = [];
+      for (const settle of waiting) settle();
+    }
+    if (this.#walFd !== null) closeSync(this.#walFd);
+    this.#walFd = null;
     this.db.close();
   }
 
@@ -411,15 +426,62 @@ export class UsageLedger {
     });
     const settle = () => batch.forEach((p) => p.resolve(p.result));
     if (Date.now() - this.#lastPrune > 3600_000) this.#pruneQuietly();
-    let after: void | Promise<void> = undefined;
-    try {
-      after = this.#afterCommit?.(results);
-    } catch {
-      // The records are committed; a failing hook must not turn them into errors.
-    }
-    if (after) after.then(settle, settle);
-    else settle();
+    this.#afterSync(() => {
+      let after: void | Promise<void> = undefined;
+      try {
+        after = this.#afterCommit?.(results);
+      } catch {
+        // The records are committed; a failing hook must not turn them into errors.
+      }
+      if (after) after.then(settle, settle);
+      else settle();
+    });
   };
+
+  /** Runs `then` once the WAL holding the latest commit is on disk; syncs are coalesced. */
+  #afterSync(then: () => void): void {
+    this.#awaitingSync.push(then);
+    if (this.#syncing) return;
+    this.#syncing = true;
+    const round = (): void => {
+      const waiting = this.#awaitingSync;
+      this.#awaitingSync = [];
+      const done = (): void => {
+        for (const settle of waiting) settle();
+        if (this.#awaitingSync.length > 0 && !this.#closed) round();
+        else this.#syncing = false;
+      };
+      const fd = this.#wal();
+      if (fd === null) {
+        // No WAL file to sync (another process checkpointed and removed it): sync the database itself.
+        this.#syncNowQuietly();
+        return done();
+      }
+      fdatasync(fd, () => done());
+    };
+    round();
+  }
+
+  /** The -wal file, opened once; null when it does not exist. */
+  #wal(): number | null {
+    if (this.#walFd !== null) return this.#walFd;
+    try {
+      this.#walFd = openSync(`${this.path}-wal`, 'r+');
+    } catch {
+      this.#walFd = null;
+    }
+    return this.#walFd;
+  }
+
+  #syncNowQuietly(): void {
+    try {
+      const fd = this.#wal();
+      if (fd !== null) fdatasyncSync(fd);
+      else this.db.pragma('wal_checkpoint(FULL)');
+    } catch {
+      // Closing anyway; SQLite's own checkpoint on close syncs what it writes.
+    }
+  }
 
   #write(batch: Pending[]): number[] {
     const ids: number[] = [];
