@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { chatCompletion } from './openai.js';
 import { chunksOf, countTokens, sendJson, type EmulatorRequest, type ProviderEmulator, type ProviderProtocol } from './emulator-server.js';
 
 export const ANTHROPIC_MODELS = ['claude-3-5-sonnet-20241022', 'claude-3-opus-20240229', 'claude-3-haiku-20240307'];
@@ -37,6 +38,11 @@ export const anthropicProtocol: ProviderProtocol = {
 
   async handle(req: EmulatorRequest, res: ServerResponse, emulator: ProviderEmulator) {
     const route = `${req.method} ${req.path}`;
+    if (route === 'POST /v1/chat/completions') {
+      // Anthropic's OpenAI SDK compatibility layer: the key as a bearer token, OpenAI's shapes.
+      if (!emulator.accepts(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1])) return error(res, 401, 'authentication_error', 'invalid x-api-key');
+      return chatCompletion(req, res, emulator, ANTHROPIC_MODELS);
+    }
     const known = ['GET /v1/models', 'POST /v1/messages', 'POST /v1/messages/count_tokens'];
     if (!known.includes(route)) return error(res, 404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
     if (!emulator.accepts(req.headers['x-api-key'])) return error(res, 401, 'authentication_error', 'invalid x-api-key');

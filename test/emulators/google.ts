@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { chunksOf, countTokens, sendJson, type ProviderProtocol } from './emulator-server.js';
+import { chatCompletion } from './openai.js';
 
 export const GOOGLE_MODELS = ['gemini-pro', 'gemini-1.5-flash', 'gemini-1.5-pro'];
 
@@ -39,6 +40,11 @@ export const googleProtocol: ProviderProtocol = {
   },
 
   async handle(req, res, emulator) {
+    if (req.method === 'POST' && req.path === '/v1beta/openai/chat/completions') {
+      // Gemini's OpenAI compatibility: the key as a bearer token, OpenAI's shapes.
+      if (!emulator.accepts(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1])) return invalidKey(res);
+      return chatCompletion(req, res, emulator, GOOGLE_MODELS);
+    }
     const key = req.headers['x-goog-api-key'] ?? req.query.key;
     const call = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(req.path);
     const isModels = req.method === 'GET' && req.path === '/v1beta/models';
