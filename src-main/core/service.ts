@@ -23,7 +23,7 @@ import type {
   SetBudgetInput,
   SettleReservationInput,
 } from '../shared/budget.js';
-import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, GatewayAccessReport, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
 import type { PriceCatalog } from './providers/catalog.js';
 import { Accounting } from './usage/accounting.js';
@@ -186,6 +186,11 @@ export class KeywayService {
 
   getUsage(input: GetUsageInput = {}): UsageReport {
     return this.usage.getUsage(input);
+  }
+
+  /** The gateway's access log for keys: requests per local day, key and client. */
+  gatewayAccess(days = 30): GatewayAccessReport {
+    return this.usage.gatewayAccess(Math.min(Math.max(1, Math.floor(days)), 366));
   }
 
   estimateCost(input: EstimateCostInput): CostEstimate {

@@ -32,6 +32,7 @@ export const SERVICE_RPC_METHODS = {
   verifyAudit: { context: false },
   trackRequest: { context: true },
   getUsage: { context: false },
+  gatewayAccess: { context: false },
   exportUsage: { context: false, stream: true },
   estimateCost: { context: false },
   countTokens: { context: false },

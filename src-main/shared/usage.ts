@@ -111,6 +111,23 @@ export interface GatewayRecordFields {
 export const GATEWAY_STATUSES = ['ok', 'upstream_error', 'client_error', 'cut', 'client_closed', 'unreachable'] as const;
 export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 
+/** Access log for keys: gateway requests per local day, provider key and client (aggregated, not one line per request). */
+export interface GatewayAccessRow {
+  day: string;
+  provider: ProviderId;
+  key_label: string | null;
+  client: string | null;
+  requests: number;
+  failures: number;
+}
+
+export interface GatewayAccessReport {
+  days: number;
+  time_zone: string;
+  /** Newest day first; within a day, busiest first. */
+  rows: GatewayAccessRow[];
+}
+
 /** How many local days back, including today. */
 const dayCount = () =>
   z.number({ error: 'days must be a whole number' }).int('days must be a whole number').min(1, 'days must be at least 1').max(36_600, 'days must be at most 36600');

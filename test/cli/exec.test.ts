@@ -67,6 +67,13 @@ describe('keyway exec', () => {
       ['openai', 'exec:node', 'demo', 'ok'],
       ['anthropic', 'exec:node', 'demo', 'ok'],
     ]);
+    const access = await runKeyway(['--data-dir', dataDir, '--store', 'file', '--json', 'audit', 'access', '--days', '1'], { env });
+    expect(JSON.parse(access.stdout).rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ provider: 'openai', key_label: 'default', client: 'exec:node', requests: 1, failures: 0 }),
+        expect.objectContaining({ provider: 'anthropic', key_label: 'default', client: 'exec:node', requests: 1, failures: 0 }),
+      ]),
+    );
     const [token] = new TokenStore({ dataDir }).list('gateway');
     expect(token).toMatchObject({ name: 'exec:node', scope: { project: 'demo', max_spend_usd: 5 } });
     expect(token?.revoked_at).not.toBeNull();

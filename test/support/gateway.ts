@@ -24,6 +24,8 @@ export interface GatewayFixture {
   /** http://127.0.0.1:<port> */
   origin: string;
   configPath: string;
+  /** Every line the gateway and the HTTP server logged (leak scans). */
+  logs: string[];
   close(): Promise<void>;
 }
 
@@ -57,8 +59,10 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
   }
   const tokens = new TokenStore({ dataDir: service.dataDir });
   const newToken = async (name: string, scope?: TokenScope): Promise<string> => (await tokens.create({ kind: 'gateway', name, ...(scope ? { scope } : {}) })).token;
-  const gateway = createGateway({ service, tokens });
-  const http = await startHttpServer({  token: randomBytes(32).toString('base64url'), port: 0, publicRoutes: [gateway.route] });
+  const logs: string[] = [];
+  const log = (line: string): void => void logs.push(line);
+  const gateway = createGateway({ service, tokens, log });
+  const http = await startHttpServer({ token: randomBytes(32).toString('base64url'), port: 0, publicRoutes: [gateway.route], log });
   return {
     service,
     emu,
@@ -69,6 +73,7 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     newToken,
     origin: http.origin,
     configPath,
+    logs,
     close: async () => {
       await http.close();
       await gateway.close();

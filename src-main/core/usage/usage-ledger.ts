@@ -4,6 +4,8 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
+  type GatewayAccessReport,
+  type GatewayAccessRow,
   type GatewayRecordFields,
   type GetUsageInput,
   type ProviderActivity,
@@ -25,6 +27,8 @@ export const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 24 * 3600 * 1000;
 const LATENCY_SAMPLE = 200;
 const EXPORT_PAGE = 5000;
+/** Access-log rows are counted per quarter hour and then folded into local days (every zone offset is a multiple of 15 minutes). */
+const ACCESS_BUCKET_MS = 15 * 60_000;
 
 export interface UsageLedgerOptions {
   /** usage.db; created owner-only (0600), as are its -wal and -shm files. */
@@ -135,6 +139,11 @@ export class UsageLedger {
          WHERE latency IS NOT NULL LIMIT ${LATENCY_SAMPLE}`,
       ),
       spentByToken: db.prepare<[string], { cost: number | null }>('SELECT sum(r.cost) AS cost FROM records r JOIN names n ON n.id = r.token WHERE n.name = ?'),
+      access: db.prepare<[number], { bucket: number; provider: number; key_label: string | null; client: string | null; requests: number; successes: number }>(
+        `SELECT r.ts / ${ACCESS_BUCKET_MS} AS bucket, r.provider, k.name AS key_label, c.name AS client, count(*) AS requests, sum(r.ok) AS successes
+         FROM records r LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
+         WHERE r.token IS NOT NULL AND +r.ts >= ? GROUP BY 1, 2, 3, 4`,
+      ),
       lastUsed: db.prepare<[number], { ts: number }>('SELECT ts FROM records WHERE provider = ? ORDER BY ts DESC LIMIT 1'),
       prune: db.prepare('DELETE FROM records WHERE provider = ? AND ts < ?'),
     };
@@ -264,6 +273,24 @@ export class UsageLedger {
       if (p) spent.set(p, row.cost);
     }
     return spent;
+  }
+
+  /** Gateway requests per local day, provider key and client over the last `days` local days. */
+  gatewayAccess(days: number): GatewayAccessReport {
+    const now = this.#now().getTime();
+    const since = this.calendar.startOfDayKey(this.calendar.firstDayKey(now, days));
+    const rows = new Map<string, GatewayAccessRow & { dayKey: number }>();
+    for (const row of this.#sql.access.all(since)) {
+      const provider = PROVIDER_BY_CODE.get(row.provider);
+      if (!provider) continue;
+      const dayKey = this.calendar.dayKey(row.bucket * ACCESS_BUCKET_MS);
+      const key = `${dayKey}|${provider}|${row.key_label ?? ''}|${row.client ?? ''}`;
+      const found = getOr(rows, key, () => ({ dayKey, day: dayKeyToString(dayKey), provider, key_label: row.key_label, client: row.client, requests: 0, failures: 0 }));
+      found.requests += row.requests;
+      found.failures += row.requests - row.successes;
+    }
+    const sorted = [...rows.values()].sort((a, b) => b.dayKey - a.dayKey || b.requests - a.requests);
+    return { days, time_zone: this.calendar.timeZone, rows: sorted.map(({ dayKey: _, ...row }) => row) };
   }
 
   /** Micro-dollars recorded for one gateway token, ever (its spend cap). Raw records past retention no longer count. */
