@@ -148,8 +148,10 @@ export class Forwarder {
       if (abort.signal.aborted || res.destroyed) result = 'client_closed';
       else {
         result = 'cut';
-        this.#deps.log(`gateway: ${target.provider} stream broke mid-way (${errorCode(error)})`);
-        res.write(target.dialect.streamError(target.facts.format as BodyFormat, `The ${target.provider} stream was cut before it finished (${errorCode(error)}); the answer is incomplete.`));
+        this.#deps.log(`gateway: ${target.provider} answer broke mid-way (${errorCode(error)})`);
+        // A stream gets an error event its SDK raises; a plain JSON body (with its length already sent) can only be cut off too.
+        if (target.facts.format === 'json') res.destroy();
+        else res.write(target.dialect.streamError(target.facts.format as BodyFormat, `The ${target.provider} stream was cut before it finished (${errorCode(error)}); the answer is incomplete.`));
       }
     }
     if (!res.destroyed) res.end();
