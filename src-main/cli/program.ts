@@ -13,6 +13,7 @@ import { registerBudgetCommands } from './commands/budget.js';
 import { registerRouteCommand } from './commands/route.js';
 import { registerProviderCommands } from './commands/providers.js';
 import { registerRecommendCommand } from './commands/recommend.js';
+import { registerPricesCommands } from './commands/prices.js';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -48,5 +49,6 @@ export function buildProgram(io: CliIo): Command {
   registerRouteCommand(program, io);
   registerProviderCommands(program, io);
   registerRecommendCommand(program, io);
+  registerPricesCommands(program, io);
   return program;
 }

@@ -28,6 +28,7 @@ function handlersFor(service: KeywayService): Handlers {
     'budget.set': (input, ctx) => service.setBudget(input, ctx),
     'providers.stats': (input) => service.getProviderStats(input),
     'providers.update': ({ provider, ...patch }, ctx) => service.updateProviderConfig(provider, patch, ctx),
+    'prices.list': (input) => service.listPrices(input),
     'routing.recommendations': (input) => service.getRoutingRecommendations(input),
     'routing.update': (input, ctx) => service.updateRouting(input, ctx),
     'settings.get': () => service.appSettings(),

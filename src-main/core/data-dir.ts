@@ -38,4 +38,5 @@ export const dataFiles = (dir: string) => ({
   lock: join(dir, 'keyway.lock'),
   usage: join(dir, 'usage.db'),
   prices: join(dir, 'prices.json'),
+  priceData: join(dir, 'price-data.json'),
 });

@@ -25,9 +25,10 @@ import type {
 } from '../shared/budget.js';
 import type { CostEstimate, EstimateCostInput, ExportUsageInput, GatewayAccessReport, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
-import type { PriceCatalog } from './providers/catalog.js';
+import type { PriceCatalog } from './prices/price-catalog.js';
 import { Accounting } from './usage/accounting.js';
 import type { UsageLedger } from './usage/usage-ledger.js';
+import type { ListPricesInput, PriceListing, PriceUpdateResult } from '../shared/prices.js';
 import { readAppSettings, updateAppSettings, type AppSettingsDeps } from './app-settings.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { CallContext } from './call-context.js';
@@ -38,7 +39,7 @@ import type { UpdateRoutingInput, UpdateRoutingResult } from '../shared/routing-
 import { ServiceEvents } from './events.js';
 import { dataFiles, ensureDataDir, resolveDataDir } from './data-dir.js';
 import { KeyVault } from './vault/key-vault.js';
-import { ProviderServices, type ProviderServiceOptions } from './routing/provider-services.js';
+import { ProviderServices, httpTimeoutFromEnv, type ProviderServiceOptions } from './routing/provider-services.js';
 import { ledgerUsage } from './routing/ledger-usage.js';
 import type { UpdateProviderConfigInput, UpdateProviderConfigResult } from '../shared/config.js';
 import type { ProviderHealth, ProviderStatsInput, ProviderStatsResult } from '../shared/provider-stats.js';
@@ -96,6 +97,9 @@ export class KeywayService {
     this.accounting = new Accounting({
       usagePath: files.usage,
       pricesPath: files.prices,
+      priceDataPath: files.priceData,
+      priceDataUrl: () => env.KEYWAY_PRICES_URL ?? '',
+      httpTimeoutMs: httpTimeoutFromEnv(env),
       config: this.config,
       auditLog: this.auditLog,
       events: this.events,
@@ -201,6 +205,16 @@ export class KeywayService {
     return this.accounting.countTokens(provider, model, text);
   }
 
+  /** Per-1M rates, tiers, cache rates and their source (seed, catalog and its data date, prices.json). */
+  listPrices(input: ListPricesInput = {}): PriceListing {
+    return this.accounting.listPrices(input);
+  }
+
+  /** Fetches newer price data, validates and keeps it; offline it throws prices_unavailable and nothing changes. */
+  updatePrices(): Promise<PriceUpdateResult> {
+    return this.accounting.updatePrices();
+  }
+
   checkBudget(): BudgetStatus {
     return this.budget.check();
   }
@@ -290,6 +304,7 @@ export class KeywayService {
   /** Long-lived processes only (tray, `keyway serve`): Ollama pings and routing_config.json watching. */
   startBackgroundTasks(): void {
     this.providers.start();
+    this.accounting.startPriceRefresh();
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import type { ProviderId } from '../shared/providers.js';
 import type { BudgetManager } from '../core/budget/budget-manager.js';
-import type { PriceCatalog } from '../core/providers/catalog.js';
+import type { PriceCatalog } from '../core/prices/price-catalog.js';
 import { formatUsd } from '../shared/format.js';
 import type { UsageLedger } from '../core/usage/usage-ledger.js';
 import type { GatewayToken } from './gateway-token.js';

@@ -92,9 +92,18 @@ export const UsageOutput = z.looseObject({
   daily: z.array(z.looseObject({ day: z.string(), ...totals })),
 });
 
+/** How a cost was priced: the entry (differs from model for a dated id or alias), its source and data version, and the tier billed. */
+const pricing = {
+  priced_as: nullableString,
+  price_source: z.enum(['override', 'catalog', 'seed', 'local']).nullable(),
+  price_version: nullableString,
+  tier: z.looseObject({ above_input_tokens: z.number() }).nullable(),
+};
+
 export const CostEstimateOutput = z.looseObject({
   provider,
   model: z.string(),
+  ...pricing,
   input_tokens: z.number(),
   output_tokens: z.number(),
   input_per_1k_usd: nullableNumber,
@@ -116,6 +125,7 @@ export const TrackOutput = z.looseObject({
   time: z.string(),
   provider,
   model: z.string(),
+  ...pricing,
   input_tokens: z.number(),
   output_tokens: z.number(),
   success: z.boolean(),

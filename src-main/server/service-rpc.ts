@@ -36,6 +36,8 @@ export const SERVICE_RPC_METHODS = {
   exportUsage: { context: false, stream: true },
   estimateCost: { context: false },
   countTokens: { context: false },
+  listPrices: { context: false },
+  updatePrices: { context: false },
   checkBudget: { context: false },
   setBudget: { context: true },
   reserveBudget: { context: false },

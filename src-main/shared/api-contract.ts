@@ -16,6 +16,7 @@ import {
   type RemoveKeyResult,
   type RotateKeyResult,
 } from './keys.js';
+import { ListPricesInputSchema, type PriceListing } from './prices.js';
 import { ProviderStatsInputSchema, type ProviderStatsResult } from './provider-stats.js';
 import { RoutingRecommendationsInputSchema, type RoutingRecommendations } from './routing.js';
 import { UpdateRoutingInputSchema, type UpdateRoutingResult } from './routing-update.js';
@@ -45,6 +46,7 @@ export const API_INPUTS = {
   'budget.set': SetBudgetInputSchema,
   'providers.stats': ProviderStatsInputSchema,
   'providers.update': UpdateProviderConfigInputSchema,
+  'prices.list': ListPricesInputSchema,
   'routing.recommendations': RoutingRecommendationsInputSchema,
   'routing.update': UpdateRoutingInputSchema,
   'settings.get': NoInputSchema,
@@ -66,6 +68,7 @@ export interface ApiResults {
   'budget.set': BudgetStatus;
   'providers.stats': ProviderStatsResult;
   'providers.update': UpdateProviderConfigResult;
+  'prices.list': PriceListing;
   'routing.recommendations': RoutingRecommendations;
   'routing.update': UpdateRoutingResult;
   'settings.get': AppSettingsView;

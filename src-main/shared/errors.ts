@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'reservation_not_found',
   'no_provider_available',
   'provider_unavailable',
+  'prices_unavailable',
   'forbidden',
   'service_running',
   'service_unreachable',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppliedTier, PriceSource, TokenRates } from './prices.js';
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 
 /** One request may not claim more than this many tokens of any kind: larger values are typos or abuse. */
@@ -27,6 +28,8 @@ const shortName = (what: string) =>
 const cacheWithinInput = (v: { input_tokens: number; cached_input_tokens?: number; cache_write_tokens?: number }): boolean =>
   v.input_tokens < 0 || (v.cached_input_tokens ?? 0) + (v.cache_write_tokens ?? 0) <= v.input_tokens;
 const CACHE_WITHIN_INPUT = { message: 'cached_input_tokens plus cache_write_tokens cannot exceed input_tokens', path: ['cached_input_tokens'] };
+const oneHourWithinWrites = (v: { cache_write_tokens?: number; cache_write_1h_tokens?: number }): boolean => (v.cache_write_1h_tokens ?? 0) <= (v.cache_write_tokens ?? 0);
+const ONE_HOUR_WITHIN_WRITES = { message: 'cache_write_1h_tokens is the part of cache_write_tokens written for one hour, so it cannot exceed cache_write_tokens', path: ['cache_write_1h_tokens'] };
 
 const modelName = z
   .string()
@@ -44,6 +47,8 @@ const requestTokenFields = {
   cached_input_tokens: tokens('cached_input_tokens').optional(),
   /** The part of input_tokens written to the prompt cache (billed at the cache-write price, e.g. Anthropic's cache_creation_input_tokens). */
   cache_write_tokens: tokens('cache_write_tokens').optional(),
+  /** The part of cache_write_tokens written with Anthropic's 1-hour TTL (billed at the 1-hour write price). */
+  cache_write_1h_tokens: tokens('cache_write_1h_tokens').optional(),
 };
 
 /** The seed's `track_request` parameters plus the optional fields the ledger keeps. */
@@ -64,7 +69,8 @@ export const TrackRequestInputSchema = z
     reservation: z.string().regex(/^rsv_[0-9a-f]{24}$/, 'reservation must be a ticket id from reserveBudget').optional(),
   })
   .strict()
-  .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
+  .refine(cacheWithinInput, CACHE_WITHIN_INPUT)
+  .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
 export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
 
@@ -74,12 +80,18 @@ export interface TrackResult {
   provider: ProviderId;
   /** The model as given, or the provider's default model. */
   model: string;
-  /** The catalog entry the price came from (a dated id resolves to its family), or null when unpriced. */
+  /** The price entry used (a dated id or alias names its entry), or null when unpriced. */
   priced_as: string | null;
+  price_source: PriceSource | null;
+  /** The price data version or prices.json hash the cost was computed with (kept with the record). */
+  price_version: string | null;
+  /** The long-prompt tier billed, or null for the base rates. */
+  tier: AppliedTier | null;
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   success: boolean;
   latency_ms: number | null;
   /** null when the model has no known price (see warnings); never silently 0. */
@@ -190,31 +202,29 @@ export interface ProviderActivity {
 export const EstimateCostInputSchema = z
   .object(requestTokenFields)
   .strict()
-  .refine(cacheWithinInput, CACHE_WITHIN_INPUT);
+  .refine(cacheWithinInput, CACHE_WITHIN_INPUT)
+  .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type EstimateCostInput = z.input<typeof EstimateCostInputSchema>;
-
-/** Prices in USD per million tokens, as the models.dev catalog states them. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cache_read: number | null;
-  cache_write: number | null;
-}
-
-export type PriceSource = 'override' | 'catalog' | 'seed' | 'local';
 
 export interface CostEstimate {
   provider: ProviderId;
   model: string;
+  /** The price entry used; differs from model when a dated id or alias is priced as its entry. */
   priced_as: string | null;
   price_source: PriceSource | null;
-  /** USD per 1,000 tokens, the unit the seed uses. */
+  price_version: string | null;
+  /** The long-prompt tier billed, or null for the base rates. */
+  tier: AppliedTier | null;
+  /** USD per 1,000 tokens, the unit the seed uses (of the tier billed). */
   input_per_1k_usd: number | null;
   output_per_1k_usd: number | null;
+  /** USD per million tokens of the tier billed. */
+  rates: TokenRates | null;
   input_tokens: number;
   output_tokens: number;
   cached_input_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   input_cost_usd: number | null;
   output_cost_usd: number | null;
   /** null when unpriced (see warnings); never silently 0. */
@@ -242,6 +252,10 @@ export interface UsageRecord {
   cached_input_tokens: number;
   cache_write_tokens: number;
   cost_usd: number | null;
+  /** How the cost was computed: null for records tracked before prices carried their source. */
+  priced_as: string | null;
+  price_source: string | null;
+  price_version: string | null;
   success: boolean;
   latency_ms: number | null;
   task_type: string | null;
@@ -261,21 +275,3 @@ export interface TokenCount {
   tokenizer: string;
   note: string;
 }
-
-const usdPerMillion = (what: string) =>
-  z.number({ error: `${what} must be USD per million tokens, e.g. 3 for $3/M` }).finite().min(0, `${what} must be 0 or more`).max(100_000, `${what} is over $100,000 per million tokens; check the value`);
-
-/** prices.json in the data dir: the user's own prices, USD per million tokens, per provider and model id. */
-export const PriceOverridesSchema = z.partialRecord(
-  providerId,
-  z.record(
-    modelName,
-    z.strictObject({
-      input: usdPerMillion('input'),
-      output: usdPerMillion('output'),
-      cache_read: usdPerMillion('cache_read').optional(),
-      cache_write: usdPerMillion('cache_write').optional(),
-    }),
-  ),
-);
-export type PriceOverrides = z.output<typeof PriceOverridesSchema>;

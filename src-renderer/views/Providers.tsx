@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RoutingConfig } from '../../src-main/shared/config.js';
+import type { ModelPriceView } from '../../src-main/shared/prices.js';
 import type { ProviderStats } from '../../src-main/shared/provider-stats.js';
 import { PROVIDER_IDS, type ProviderId } from '../../src-main/shared/providers.js';
 import type { RoutingRecommendations } from '../../src-main/shared/routing.js';
@@ -108,6 +109,9 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
       (err: unknown) => setMessage({ text: err instanceof Error ? err.message : 'Saving failed.', ok: false }),
     );
   };
+  // The price of each model a task routes to now, and the date of the price data in force.
+  const routed = [...new Map((recs?.tasks ?? []).flatMap((t) => (t.current?.model ? [[`${t.current.provider}/${t.current.model}`, { provider: t.current.provider, model: t.current.model }] as const] : []))).values()];
+  const prices = useApi('prices.list', { models: routed });
   const order = config.fallback_order;
   const missing = PROVIDER_IDS.filter((p) => !order.includes(p));
   const moved = (from: number, to: number): ProviderId[] => {
@@ -124,7 +128,7 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
           <tr>
             <th scope="col">Task type</th>
             <th scope="col">Configured</th>
-            <th scope="col">Routes now to</th>
+            <th scope="col">Routes now to (price per 1M in / out)</th>
           </tr>
         </thead>
         <tbody>
@@ -141,12 +145,24 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
                 <td>
                   {now ? now.provider : recs ? 'nothing available' : '…'}
                   {now?.model && <span className="route-model">{now.model}</span>}
+                  {now?.model && (
+                    <span className="route-model" data-testid={`route-price-${task}`}>
+                      <RoutedPrice view={prices.data?.models.find((m) => m.provider === now.provider && m.model === now.model)} />
+                    </span>
+                  )}
                 </td>
               </tr>
             );
           })}
         </tbody>
       </table>
+      {prices.data && (
+        <p className="muted small" data-testid="price-data">
+          Prices: {prices.data.data.version}, {prices.data.data.kind === 'bundled' ? 'bundled data of' : 'updated'} {prices.data.data.date}
+          {prices.data.overrides.state === 'ok' ? ', with your prices.json' : ''}
+          {prices.data.overrides.state === 'invalid' ? ' (prices.json is invalid; see keyway prices)' : ''}
+        </p>
+      )}
       <h3 id="fallback-title">
         Fallback order
       </h3>
@@ -183,5 +199,22 @@ function RoutingCard({ config, recs }: { config: RoutingConfig; recs: RoutingRec
         </p>
       )}
     </section>
+  );
+}
+
+const perMillion = (usd: number): string => `$${Number(usd.toFixed(6))}`;
+
+/** "$3 / $15", the entry it is priced as when that differs, and where the price comes from. */
+function RoutedPrice({ view }: { view: ModelPriceView | undefined }): React.JSX.Element {
+  if (!view) return <span>…</span>;
+  if (!view.current) return <span>unpriced</span>;
+  const source = view.source === 'override' ? 'prices.json' : view.source === 'catalog' ? 'catalog' : view.source === 'seed' ? 'seed rate' : 'free';
+  const tiers = view.current.tiers.map((t) => ` (above ${t.above_input_tokens.toLocaleString('en-US')} in: ${perMillion(t.input)} / ${perMillion(t.output)})`).join('');
+  return (
+    <span title={`${source}${view.price_version ? `, ${view.price_version}` : ''}; cache read ${perMillion(view.current.rates.cache_read)}`}>
+      {perMillion(view.current.rates.input)} / {perMillion(view.current.rates.output)}
+      {tiers}
+      {view.source !== 'local' && view.priced_as && view.priced_as !== view.model && <> as {view.priced_as}</>}
+    </span>
   );
 }

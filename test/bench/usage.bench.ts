@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PROVIDER_CODES } from '../../src-main/core/usage/ledger-schema.js';
 import { LocalCalendar } from '../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../src-main/core/usage/usage-ledger.js';
-import { PriceCatalog } from '../../src-main/core/providers/catalog.js';
+import { PriceCatalog } from '../../src-main/core/prices/price-catalog.js';
 import { KeywayService } from '../../src-main/core/service.js';
 import { PROVIDER_IDS } from '../../src-main/shared/providers.js';
 import { medianMs, type BenchRow } from './bench-row.js';

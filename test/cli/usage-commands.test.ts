@@ -13,7 +13,7 @@ describe('keyway track / usage / estimate / budget', () => {
     const keyway = cli(tempDir());
     const tracked = await keyway('track', 'anthropic', '--input', '1000', '--output', '500', '--model', 'claude-3-5-sonnet-20241022');
     expect(tracked).toMatchObject({ code: 0, stderr: '' });
-    expect(tracked.stdout).toMatch(/Tracked #1: anthropic claude-3-5-sonnet-20241022, 1000 in \/ 500 out, \$0\.0105\./);
+    expect(tracked.stdout).toMatch(/Tracked #1: anthropic claude-3-5-sonnet-20241022 \(priced as claude-3-5-sonnet\), 1000 in \/ 500 out, \$0\.0105 \(price from genai-prices 0\.1\.8\)\./);
     const usage = await keyway('usage', '--provider', 'anthropic', '--json');
     expect(usage.code).toBe(0);
     const report = JSON.parse(usage.stdout) as { to_day: string; totals: { requests: number; cost_usd: number } };
@@ -63,7 +63,6 @@ describe('keyway track / usage / estimate / budget', () => {
     ['negative tokens', ['track', 'openai', '--input', '-5', '--output', '1'], /input_tokens must be 0 or more/],
     ['fractional tokens', ['track', 'openai', '--input', '2.5', '--output', '1'], /input_tokens must be a whole number/],
     ['absurd token counts', ['track', 'google', '--input', '10000001', '--output', '1'], /over 10,000,000 tokens/],
-    ['an estimate with both --input and --text', ['estimate', 'openai', '--input', '5', '--text', 'x'], /Give exactly one of --input N or --text FILE/],
   ])('refuses %s, exits non-zero and records nothing', async (_name, args, message) => {
     const dir = tempDir();
     const keyway = cli(dir);
@@ -78,9 +77,12 @@ describe('keyway track / usage / estimate / budget', () => {
     ['an unknown provider', ['track', 'azure', '--input', '1', '--output', '1']],
     ['a non-numeric token count', ['track', 'openai', '--input', 'lots', '--output', '1']],
     ['a hexadecimal token count', ['track', 'openai', '--input', '0x10', '--output', '1']],
+    ['an estimate without --input', ['estimate', 'anthropic', '--output', '2000']],
+    ['an estimate with both --input and --text', ['estimate', 'openai', '--input', '5', '--text', 'x']],
   ])('rejects %s as a usage error (exit 2)', async (_name, args) => {
     const result = await cli(tempDir())(...args);
     expect(result.code).toBe(2);
+    if (args[0] === 'estimate') expect(result.stderr).toMatch(/give exactly one of --input N or --text FILE/);
   });
 
   it('sets the budget, shows it, and reports an exceeded daily limit', async () => {
@@ -123,9 +125,9 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(exported.code).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client,project,route,status,ttfb_ms,reasoning_tokens');
-    expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0,0\.036,true,250,analysis,,cli,,,,,0$/);
-    expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli,,,,,0$/);
+    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client,priced_as,price_source,price_version,project,route,status,ttfb_ms,reasoning_tokens');
+    expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0,0\.036,true,250,analysis,,cli,gpt-4,seed,seed,,,,,0$/);
+    expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli,llama2,local,local,,,,,0$/);
     const json = await keyway('usage', 'export', '--format', 'json', '--provider', 'local');
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 2, provider: 'local', success: false })]);
   });

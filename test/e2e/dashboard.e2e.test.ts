@@ -229,6 +229,10 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
     await page.getByTestId('provider-list').waitFor();
     for (const provider of ['anthropic', 'openai', 'google', 'local']) await page.getByTestId(`prov-${provider}`).waitFor();
     expect(await page.getByTestId('routing-table').textContent()).toContain('code_generation');
+    // The price of each routed model (per 1M in / out) and the date of the price data in force.
+    await page.getByTestId('price-data').getByText('genai-prices 0.1.8, bundled data of 2026-09-23').waitFor();
+    const cells = await page.locator('[data-testid^="route-price-"]').allTextContents();
+    expect(cells.some((c) => /^\$[\d.]+ \/ \$[\d.]+/.test(c)), cells.join(' | ')).toBe(true);
     await page.getByTestId('prov-google').getByLabel('Enabled').uncheck();
     await page.getByTestId('prov-google').getByText('Saved.').waitFor();
     expect(JSON.parse(readFileSync(join(dataDir, 'routing_config.json'), 'utf8')).providers.google.enabled).toBe(false);

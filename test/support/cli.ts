@@ -35,12 +35,14 @@ export function runKeyway(args: string[], options: CliOptions = {}): Promise<Cli
 
 /**
  * The parent's environment minus anything that would point a child at the user's real data or
- * secrets (every KEYWAY_* setting, SECRET_KEY, provider keys).
+ * secrets (every KEYWAY_* setting, SECRET_KEY, provider keys), and price updates pointed at nowhere.
  */
 export function isolatedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(KEYWAY_|SECRET_KEY$|ANTHROPIC_|OPENAI_|GOOGLE_)/.test(name)) env[name] = value;
   }
+  // Tests never reach the internet: a long-lived child's daily price refresh goes to a closed local port.
+  env.KEYWAY_PRICES_URL = 'http://127.0.0.1:9/price-data.json';
   return env;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ProviderId } from '../../shared/providers.js';
 import type { CostEstimate, TokenCount } from '../../shared/usage.js';
+import { priceSourceText } from '../price-source-text.js';
 import { KeywayError, isErrnoException } from '../../core/errors.js';
 import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
@@ -29,10 +30,9 @@ export function registerEstimateCommand(program: Command, io: CliIo): void {
     .option('--model <model>', 'model id (default: the provider default)')
     .option('--text <file>', 'count the input tokens of this file instead of --input')
     .addHelpText('after', '\nExamples:\n  keyway estimate anthropic --input 5000 --output 2000\n  keyway estimate openai --model gpt-4o --text prompt.md --output 500')
-    .action(async (provider: ProviderId, options: EstimateOptions) => {
-      if ((options.input === undefined) === (options.text === undefined)) {
-        throw new KeywayError('invalid_input', 'Give exactly one of --input N or --text FILE.');
-      }
+    .action(async (provider: ProviderId, options: EstimateOptions, command: Command) => {
+      // A usage error (exit 2), as the README promises, not a failed operation.
+      if ((options.input === undefined) === (options.text === undefined)) command.error('error: give exactly one of --input N or --text FILE', { exitCode: 2 });
       const api = await io.api();
       let count: TokenCount | null = null;
       let input = options.input ?? 0;
@@ -72,8 +72,9 @@ function formatEstimate(e: CostEstimate, count: TokenCount | null): string {
     lines.push(`${e.provider} ${model}: ${e.input_tokens} in / ${e.output_tokens} out: unpriced (no known price for this model).`);
     return lines.join('\n');
   }
+  const tier = e.tier ? `, long-prompt tier above ${e.tier.above_input_tokens.toLocaleString('en-US')} input tokens` : '';
   lines.push(
-    `${e.provider} ${model}: ${e.input_tokens} in / ${e.output_tokens} out = ${formatUsd(e.cost_usd)}`,
+    `${e.provider} ${model}: ${e.input_tokens} in / ${e.output_tokens} out = ${formatUsd(e.cost_usd)} (${priceSourceText(e.price_source, e.price_version)}${tier})`,
     `  input  ${formatUsd(e.input_cost_usd)} at ${formatUsd(e.input_per_1k_usd)}/1k tokens`,
     `  output ${formatUsd(e.output_cost_usd)} at ${formatUsd(e.output_per_1k_usd)}/1k tokens`,
   );

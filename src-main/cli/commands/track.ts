@@ -3,6 +3,7 @@ import type { ProviderId } from '../../shared/providers.js';
 import { formatUsd } from '../../core/usage/money.js';
 import type { CliIo } from '../io.js';
 import { providerArgument } from '../provider-argument.js';
+import { priceSourceText } from '../price-source-text.js';
 import { numberOption } from '../number-option.js';
 import { addCacheOptions, cacheFields, type CacheOptions } from '../cache-options.js';
 
@@ -48,8 +49,12 @@ export function registerTrackCommand(program: Command, io: CliIo): void {
       for (const warning of result.warnings) io.err(`warning: ${warning}`);
       io.print(
         result,
-        (r) =>
-          `Tracked #${r.id}: ${r.provider} ${r.model}, ${r.input_tokens} in / ${r.output_tokens} out${r.success ? '' : ' (failed)'}, ${formatUsd(r.cost_usd)}.`,
+        (r) => {
+          const model = r.priced_as && r.priced_as !== r.model ? `${r.model} (priced as ${r.priced_as})` : r.model;
+          const tier = r.tier ? `, long-prompt tier above ${r.tier.above_input_tokens.toLocaleString('en-US')} input tokens` : '';
+          const source = r.cost_usd === null ? '' : ` (${priceSourceText(r.price_source, r.price_version)}${tier})`;
+          return `Tracked #${r.id}: ${r.provider} ${model}, ${r.input_tokens} in / ${r.output_tokens} out${r.success ? '' : ' (failed)'}, ${formatUsd(r.cost_usd)}${source}.`;
+        },
       );
     });
 }

@@ -1,23 +1,33 @@
-import type { ModelPrice } from '../../shared/usage.js';
 import type { ProviderId } from '../../shared/providers.js';
 
-const price = (input: number, output: number, cache_read: number | null = null, cache_write: number | null = null): ModelPrice => ({
+/** USD per million tokens; an unstated cache rate is the input rate (see prices/micro-rates.ts). */
+export interface SeedPrice {
+  input: number;
+  output: number;
+  cache_read: number | null;
+  cache_write: number | null;
+  cache_write_1h: number | null;
+}
+
+const price = (input: number, output: number, cache_read: number | null = null, cache_write: number | null = null, cache_write_1h: number | null = null): SeedPrice => ({
   input,
   output,
   cache_read,
   cache_write,
+  cache_write_1h,
 });
 
 /**
- * The seed's models, USD per million tokens. They are always priced, whatever the catalog package
- * holds, and each provider's default model carries exactly the seed's stated rate.
+ * The seed's models, USD per million tokens. They are always priced at these rates, whatever the
+ * price data holds (it prices gemini-pro lower), and each provider's default model carries exactly
+ * the seed's stated rate. Anthropic's cache rates are Anthropic's (1-hour writes at 2x input).
  */
-export const SEED_PRICES: Readonly<Record<ProviderId, Readonly<Record<string, ModelPrice>>>> = {
+export const SEED_PRICES: Readonly<Record<ProviderId, Readonly<Record<string, SeedPrice>>>> = {
   anthropic: {
-    'claude-3-5-sonnet': price(3, 15, 0.3, 3.75),
-    'claude-3-opus': price(15, 75, 1.5, 18.75),
-    'claude-3-sonnet': price(3, 15, 0.3, 3.75),
-    'claude-3-haiku': price(0.25, 1.25, 0.03, 0.3),
+    'claude-3-5-sonnet': price(3, 15, 0.3, 3.75, 6),
+    'claude-3-opus': price(15, 75, 1.5, 18.75, 30),
+    'claude-3-sonnet': price(3, 15, 0.3, 3.75, 6),
+    'claude-3-haiku': price(0.25, 1.25, 0.03, 0.3, 0.5),
   },
   openai: {
     'gpt-4-turbo': price(10, 30),
@@ -41,18 +51,4 @@ export const DEFAULT_MODELS: Readonly<Record<ProviderId, string>> = {
   openai: 'gpt-4-turbo',
   google: 'gemini-pro',
   local: 'llama2',
-};
-
-/**
- * Snapshot ids whose family is not what stripping the date says: OpenAI's GPT-4 Turbo previews look
- * like `gpt-4-<date>` but are billed as gpt-4-turbo, not as the three-times dearer gpt-4.
- */
-export const MODEL_ALIASES: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>> = {
-  openai: {
-    'gpt-4-1106-preview': 'gpt-4-turbo',
-    'gpt-4-0125-preview': 'gpt-4-turbo',
-    'gpt-4-turbo-preview': 'gpt-4-turbo',
-    'gpt-4-vision-preview': 'gpt-4-turbo',
-    'gpt-4-1106-vision-preview': 'gpt-4-turbo',
-  },
 };

@@ -10,7 +10,11 @@ import type { CallContext } from '../call-context.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { ServiceEvents } from '../events.js';
 import { parseInput } from '../parse-input.js';
-import { PriceCatalog, defaultModel } from '../providers/catalog.js';
+import { defaultModel } from '../providers/catalog.js';
+import { PriceCatalog } from '../prices/price-catalog.js';
+import { PriceRefresher } from '../prices/price-refresh.js';
+import { updatePriceData } from '../prices/price-update.js';
+import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../../shared/prices.js';
 import { LocalCalendar } from './local-calendar.js';
 import { countTextTokens } from './token-count.js';
 import { exportChunks } from './usage-export.js';
@@ -19,6 +23,11 @@ import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage-ledger.js';
 export interface AccountingOptions {
   usagePath: string;
   pricesPath: string;
+  /** Price data kept by `keyway prices update`. */
+  priceDataPath?: string;
+  /** Where `keyway prices update` and the daily refresh fetch from (KEYWAY_PRICES_URL or the library's URL). */
+  priceDataUrl?: () => string;
+  httpTimeoutMs?: number;
   config: ConfigStore;
   auditLog: AuditLog;
   events: ServiceEvents;
@@ -39,10 +48,11 @@ export class Accounting {
   readonly #options: AccountingOptions;
   #ledger: UsageLedger | undefined;
   #budget: BudgetManager | undefined;
+  #refresher: PriceRefresher | undefined;
 
   constructor(options: AccountingOptions) {
     this.#options = options;
-    this.prices = new PriceCatalog({ overridesPath: options.pricesPath });
+    this.prices = new PriceCatalog({ overridesPath: options.pricesPath, dataPath: options.priceDataPath, now: options.now });
   }
 
   get ledger(): UsageLedger {
@@ -86,6 +96,27 @@ export class Accounting {
     return this.prices.estimate(parsed.provider, parsed.model, parsed);
   }
 
+  /** `keyway prices [provider[/model]]`: rates, tiers, cache rates and where each came from. */
+  listPrices(input: ListPricesInput): PriceListing {
+    const parsed = parseInput(ListPricesInputSchema, input);
+    return parsed.models ? this.prices.listModels(parsed.models) : this.prices.list(parsed.provider, parsed.model);
+  }
+
+  /** `keyway prices update`: newer price data through the library's update mechanism, kept in the data dir. */
+  updatePrices(): Promise<PriceUpdateResult> {
+    return updatePriceData(this.prices, { url: this.#priceUrl(), timeoutMs: this.#options.httpTimeoutMs ?? 10_000, now: this.#options.now });
+  }
+
+  /** Long-lived processes only: refresh price data at most daily, in the background. */
+  startPriceRefresh(): void {
+    this.#refresher ??= new PriceRefresher({ catalog: this.prices, url: this.#priceUrl(), timeoutMs: this.#options.httpTimeoutMs ?? 10_000, now: this.#options.now });
+    this.#refresher.start();
+  }
+
+  #priceUrl(): string | undefined {
+    return this.#options.priceDataUrl?.() || undefined;
+  }
+
   countTokens(provider: ProviderId, model: string | undefined, text: string): Promise<TokenCount> {
     return countTextTokens(provider, model ?? defaultModel(provider), text);
   }
@@ -118,6 +149,7 @@ export class Accounting {
   }
 
   close(): void {
+    this.#refresher?.stop();
     this.#ledger?.close();
   }
 

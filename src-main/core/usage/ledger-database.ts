@@ -2,7 +2,7 @@ import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { KeywayError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
-import { LEDGER_MIGRATIONS, LEDGER_SCHEMA, SCHEMA_VERSION } from './ledger-schema.js';
+import { LEDGER_BASE_VERSION, LEDGER_MIGRATIONS, LEDGER_SCHEMA, SCHEMA_VERSION } from './ledger-schema.js';
 
 const BUSY_TIMEOUT_MS = 10_000;
 
@@ -27,9 +27,12 @@ export function openLedgerDatabase(path: string): Database.Database {
     if (version < SCHEMA_VERSION) {
       db.transaction(() => {
         // Read again under the write lock: another process may have just created or migrated it.
-        const current = db.pragma('user_version', { simple: true }) as number;
-        if (current === 0) db.exec(LEDGER_SCHEMA);
-        else for (let v = current; v < SCHEMA_VERSION; v++) db.exec(LEDGER_MIGRATIONS[v] ?? '');
+        let current = db.pragma('user_version', { simple: true }) as number;
+        if (current === 0) {
+          db.exec(LEDGER_SCHEMA);
+          current = LEDGER_BASE_VERSION;
+        }
+        for (let v = current; v < SCHEMA_VERSION; v++) db.exec(LEDGER_MIGRATIONS[v] ?? '');
         db.pragma(`user_version = ${SCHEMA_VERSION}`);
       }).immediate();
     }

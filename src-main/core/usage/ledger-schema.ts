@@ -1,3 +1,4 @@
+import type { PriceSource } from '../../shared/prices.js';
 import type { ProviderId } from '../../shared/providers.js';
 
 /** Stable small integers for providers in usage.db; new providers get new numbers, never reuse. */
@@ -7,7 +8,15 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+/** The version LEDGER_SCHEMA creates; a new file then runs the migrations from there, so each column is added in one place. */
+export const LEDGER_BASE_VERSION = 2;
+
+/** Stable small integers for price sources in usage.db (records.price_source). */
+export const PRICE_SOURCE_CODES: Readonly<Record<PriceSource, number>> = { override: 1, catalog: 2, seed: 3, local: 4 };
+export const PRICE_SOURCE_BY_CODE: ReadonlyMap<number, PriceSource> = new Map(
+  Object.entries(PRICE_SOURCE_CODES).map(([source, code]) => [code, source as PriceSource]),
+);
 
 /**
  * usage.db. Raw records are kept small (integers only; names live in `names`) so a record costs
@@ -33,16 +42,9 @@ CREATE TABLE IF NOT EXISTS records (
   task INTEGER,
   key_label INTEGER,
   client INTEGER,
-  cache_write INTEGER NOT NULL DEFAULT 0,
-  project INTEGER,
-  route INTEGER,
-  status INTEGER,
-  ttfb INTEGER,
-  reasoning INTEGER NOT NULL DEFAULT 0,
-  token INTEGER
+  cache_write INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS records_by_provider_time ON records (provider, ts);
-CREATE INDEX IF NOT EXISTS records_by_token ON records (token) WHERE token IS NOT NULL;
 CREATE TABLE IF NOT EXISTS daily (
   day INTEGER NOT NULL,
   provider INTEGER NOT NULL,
@@ -79,9 +81,15 @@ CREATE TABLE IF NOT EXISTS alerts_fired (
 export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
   1: `ALTER TABLE records ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE daily ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;`,
+  // Price provenance (issue 12): the entry, source, data version (names ids) and tier each record
+  // was priced with, so a later price change never silently rewrites history. Old rows keep NULL.
+  2: `ALTER TABLE records ADD COLUMN priced_as INTEGER;
+      ALTER TABLE records ADD COLUMN price_source INTEGER;
+      ALTER TABLE records ADD COLUMN price_version INTEGER;
+      ALTER TABLE records ADD COLUMN tier INTEGER;`,
   // Gateway requests (issue 13): project, route, status and the gateway token's id are names (ids in
   // `names`), ttfb in ms, reasoning tokens (already part of output). Older rows keep NULL / 0.
-  2: `ALTER TABLE records ADD COLUMN project INTEGER;
+  3: `ALTER TABLE records ADD COLUMN project INTEGER;
       ALTER TABLE records ADD COLUMN route INTEGER;
       ALTER TABLE records ADD COLUMN status INTEGER;
       ALTER TABLE records ADD COLUMN ttfb INTEGER;

@@ -16,9 +16,9 @@ import {
 } from '../../shared/usage.js';
 import { KeywayError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
-import type { PriceCatalog } from '../providers/catalog.js';
+import type { PriceCatalog } from '../prices/price-catalog.js';
 import { openLedgerDatabase, ledgerStorageError } from './ledger-database.js';
-import { PROVIDER_BY_CODE, PROVIDER_CODES } from './ledger-schema.js';
+import { PRICE_SOURCE_BY_CODE, PRICE_SOURCE_CODES, PROVIDER_BY_CODE, PROVIDER_CODES } from './ledger-schema.js';
 import { LocalCalendar, dayKeyToString } from './local-calendar.js';
 import { microsToUsd } from './money.js';
 import { addRow, emptyTotals, finishTotals, getOr, percentile, type DailyRow } from './usage-totals.js';
@@ -57,6 +57,10 @@ interface Pending {
   cached: number;
   cacheWrite: number;
   cost: number | null;
+  pricedAs: string | null;
+  priceSource: number | null;
+  priceVersion: string | null;
+  tier: number | null;
   ok: 0 | 1;
   latency: number | null;
   task: string | null;
@@ -112,8 +116,9 @@ export class UsageLedger {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
       selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
       insertRecord: db.prepare(
-        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, project, route, status, ttfb, reasoning, token)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, priced_as, price_source, price_version, tier,
+           project, route, status, ttfb, reasoning, token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertDaily: db.prepare(
         `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cache_write, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -313,15 +318,17 @@ export class UsageLedger {
     const statement = this.db.prepare<
       number[],
       {
-        id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number;
-        latency: number | null; task: string | null; key_label: string | null; client: string | null; project: string | null; route: string | null; status: string | null;
-        ttfb: number | null; reasoning: number;
+        id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number; latency: number | null;
+        task: string | null; key_label: string | null; client: string | null; priced_as: string | null; price_source: number | null; price_version: string | null;
+        project: string | null; route: string | null; status: string | null; ttfb: number | null; reasoning: number;
       }
     >(
       `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cache_write, r.cost, r.ok, r.latency,
-              t.name AS task, k.name AS key_label, c.name AS client, pj.name AS project, rt.name AS route, st.name AS status, r.ttfb, r.reasoning
+              t.name AS task, k.name AS key_label, c.name AS client, pa.name AS priced_as, r.price_source, pv.name AS price_version,
+              pj.name AS project, rt.name AS route, st.name AS status, r.ttfb, r.reasoning
        FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
        LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
+       LEFT JOIN names pa ON pa.id = r.priced_as LEFT JOIN names pv ON pv.id = r.price_version
        LEFT JOIN names pj ON pj.id = r.project LEFT JOIN names rt ON rt.id = r.route LEFT JOIN names st ON st.id = r.status
        WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ${EXPORT_PAGE}`,
     );
@@ -338,6 +345,9 @@ export class UsageLedger {
           cached_input_tokens: row.cached,
           cache_write_tokens: row.cache_write,
           cost_usd: row.cost === null ? null : microsToUsd(row.cost),
+          priced_as: row.priced_as,
+          price_source: row.price_source === null ? null : (PRICE_SOURCE_BY_CODE.get(row.price_source) ?? null),
+          price_version: row.price_version,
           success: row.ok === 1,
           latency_ms: row.latency,
           task_type: row.task,
@@ -384,25 +394,31 @@ export class UsageLedger {
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
     const cacheWrite = parsed.cache_write_tokens ?? 0;
-    const found = this.#catalog.lookup(parsed.provider, parsed.model);
-    const cost = this.#catalog.costMicros(parsed.provider, parsed.model, {
-      input_tokens: parsed.input_tokens,
-      output_tokens: parsed.output_tokens,
-      cached_input_tokens: cached,
-      cache_write_tokens: cacheWrite,
-    });
+    const cacheWrite1h = parsed.cache_write_1h_tokens ?? 0;
+    // The price in force at the record's own time, kept with it (entry, source, data version, tier).
+    const priced = this.#catalog.price(
+      parsed.provider,
+      parsed.model,
+      { input_tokens: parsed.input_tokens, output_tokens: parsed.output_tokens, cached_input_tokens: cached, cache_write_tokens: cacheWrite, cache_write_1h_tokens: cacheWrite1h },
+      ts,
+    );
+    const cost = priced.cost_micros;
     const gateway = defaults.gateway ?? null;
     const client = parsed.client ?? gateway?.client ?? defaults.client ?? null;
     return {
       ts,
       day: this.calendar.dayKey(ts),
       provider: PROVIDER_CODES[parsed.provider],
-      model: found.model,
+      model: priced.model,
       input: parsed.input_tokens,
       output: parsed.output_tokens,
       cached,
       cacheWrite,
       cost,
+      pricedAs: priced.priced_as,
+      priceSource: priced.source === null ? null : PRICE_SOURCE_CODES[priced.source],
+      priceVersion: priced.price_version,
+      tier: priced.tier?.above_input_tokens ?? null,
       ok: parsed.success ? 1 : 0,
       latency: parsed.latency_ms ?? null,
       task: parsed.task_type ?? null,
@@ -414,16 +430,20 @@ export class UsageLedger {
         id: 0,
         time: new Date(ts).toISOString(),
         provider: parsed.provider,
-        model: found.model,
-        priced_as: found.priced_as,
+        model: priced.model,
+        priced_as: priced.priced_as,
+        price_source: priced.source,
+        price_version: priced.price_version,
+        tier: priced.tier,
         input_tokens: parsed.input_tokens,
         output_tokens: parsed.output_tokens,
         cached_input_tokens: cached,
         cache_write_tokens: cacheWrite,
+        cache_write_1h_tokens: cacheWrite1h,
         success: parsed.success,
         latency_ms: parsed.latency_ms ?? null,
         cost_usd: cost === null ? null : microsToUsd(cost),
-        warnings: found.warnings.length > 0 ? [...found.warnings] : [],
+        warnings: priced.warnings.length > 0 ? [...priced.warnings] : [],
         ...(gateway ? { gateway } : {}),
       },
       resolve: noop,
@@ -529,6 +549,10 @@ export class UsageLedger {
         p.task === null ? null : this.#nameId(p.task),
         p.keyLabel === null ? null : this.#nameId(p.keyLabel),
         p.client === null ? null : this.#nameId(p.client),
+        p.pricedAs === null ? null : this.#nameId(p.pricedAs),
+        p.priceSource,
+        p.priceVersion === null ? null : this.#nameId(p.priceVersion),
+        p.tier,
         p.gateway?.project == null ? null : this.#nameId(p.gateway.project),
         p.gateway ? this.#nameId(p.gateway.route) : null,
         p.gateway ? this.#nameId(p.gateway.status) : null,

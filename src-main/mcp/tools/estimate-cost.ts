@@ -13,7 +13,7 @@ export function registerEstimateCostTool(server: McpServer, deps: McpDeps): void
     {
       title: 'Estimate the cost of a request',
       description:
-        'Estimate the USD cost of a request before making it, from the provider\'s (or the given model\'s) price per 1,000 input and output tokens. cost_usd is null (with a warning) when no price is known.',
+        'Estimate the USD cost of a request before making it, from the provider\'s (or the given model\'s) current price. The result names the price entry used (priced_as), its source (seed, catalog, prices.json override) and data version, and the long-prompt tier billed, if any. cost_usd is null (with a warning) when no price is known.',
       inputSchema: {
         provider: shape.provider.describe(PROVIDER_HELP),
         input_tokens: shape.input_tokens.describe('Input (prompt) tokens.'),

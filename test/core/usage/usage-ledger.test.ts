@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { KeywayService } from '../../../src-main/core/service.js';
 import { KeywayError } from '../../../src-main/core/errors.js';
-import { PriceCatalog } from '../../../src-main/core/providers/catalog.js';
+import { PriceCatalog } from '../../../src-main/core/prices/price-catalog.js';
 import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
 import { SCHEMA_VERSION } from '../../../src-main/core/usage/ledger-schema.js';
@@ -186,7 +186,7 @@ describe('usage ledger', () => {
     service.close();
   });
 
-  it('migrates a schema-1 usage.db in place, keeping its records and totals', async () => {
+  it('migrates a schema-1 usage.db in place through every step, keeping its records and totals', async () => {
     const dir = tempDir();
     const path = join(dir, 'usage.db');
     const old = new Database(path);
@@ -212,19 +212,36 @@ describe('usage ledger', () => {
     await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 1000, output_tokens: 0, cache_write_tokens: 1000 });
     expect(ledger.getUsage().totals).toMatchObject({ requests: 2, input_tokens: 2000, cache_write_tokens: 1000, cost_usd: 0.06 });
     expect([...ledger.records()].map((r) => r.cache_write_tokens)).toEqual([0, 1000]);
+    // Old records keep NULL price provenance; new ones carry theirs (migration 2 -> 3).
+    expect([...ledger.records()].map((r) => [r.priced_as, r.price_source, r.price_version])).toEqual([
+      [null, null, null],
+      ['gpt-4', 'seed', 'seed'],
+    ]);
     expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     ledger.close();
   });
 
-  it('migrates a schema-2 usage.db to gateway columns: old rows read back with no project, route or status', async () => {
+  it('stores with each record the entry, source, data version and tier it was priced with', async () => {
+    const ledger = openLedger(tempDir(), () => new Date('2026-12-01T12:00:00Z'));
+    const tracked = await ledger.track({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', input_tokens: 300_000, output_tokens: 1000, cached_input_tokens: 100_000, cache_write_tokens: 50_000, cache_write_1h_tokens: 10_000 });
+    // 150k plain at $6 + 100k read at $0.60 + 40k 5-minute writes at $7.50 + 10k 1-hour writes at $12 + 1k out at $22.50
+    expect(tracked).toMatchObject({ priced_as: 'claude-sonnet-4-5', price_source: 'catalog', tier: { above_input_tokens: 200_000 }, cost_usd: 1.4025, cache_write_1h_tokens: 10_000 });
+    const row = ledger.db.prepare('SELECT priced_as, price_source, price_version, tier FROM records').get() as Record<string, number>;
+    expect(row.tier).toBe(200_000);
+    expect([...ledger.records()][0]).toMatchObject({ priced_as: 'claude-sonnet-4-5', price_source: 'catalog', price_version: tracked.price_version });
+
+    ledger.close();
+  });
+
+  it('migrates a schema-3 usage.db to gateway columns: old rows read back with no project, route or status', async () => {
     const dir = tempDir();
     const first = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
     await first.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 });
-    first.db.exec(`CREATE TABLE r2 (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, provider INTEGER NOT NULL, model INTEGER NOT NULL, input INTEGER NOT NULL,
-        output INTEGER NOT NULL, cached INTEGER NOT NULL, cost INTEGER, ok INTEGER NOT NULL, latency INTEGER, task INTEGER, key_label INTEGER, client INTEGER,
-        cache_write INTEGER NOT NULL DEFAULT 0);
-      INSERT INTO r2 SELECT id, ts, provider, model, input, output, cached, cost, ok, latency, task, key_label, client, cache_write FROM records;
-      DROP TABLE records; ALTER TABLE r2 RENAME TO records; PRAGMA user_version = 2;`);
+    // Back to schema 3 (price provenance, no gateway columns), as an older Keyway left it.
+    first.db.exec(`DROP INDEX records_by_token;
+      ALTER TABLE records DROP COLUMN project; ALTER TABLE records DROP COLUMN route; ALTER TABLE records DROP COLUMN status;
+      ALTER TABLE records DROP COLUMN ttfb; ALTER TABLE records DROP COLUMN reasoning; ALTER TABLE records DROP COLUMN token;
+      PRAGMA user_version = 3;`);
     first.close();
     const ledger = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
     const gateway = { client: 'ci', token_id: 'tok_1', project: 'web', route: 'openai/v1/chat/completions', status: 'ok' as const, ttfb_ms: 3, reasoning_tokens: 2 };
@@ -238,4 +255,3 @@ describe('usage ledger', () => {
     ledger.close();
   });
 });
-
