@@ -7,6 +7,8 @@ export interface MeteredUsage {
   output: number;
   cache_read: number;
   cache_write: number;
+  /** The part of cache_write held for an hour (Anthropic bills it at a higher rate). */
+  cache_write_1h?: number;
   reasoning: number;
 }
 

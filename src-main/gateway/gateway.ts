@@ -290,6 +290,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           output_tokens: usage.output,
           cached_input_tokens: Math.min(usage.cache_read, usage.input),
           cache_write_tokens: Math.min(usage.cache_write, Math.max(0, usage.input - usage.cache_read)),
+          ...(usage.cache_write_1h ? { cache_write_1h_tokens: Math.min(usage.cache_write_1h, usage.cache_write) } : {}),
           success: result.status === 'ok',
           latency_ms: Math.round(performance.now() - started),
           ...(result.keyLabel ? { key_label: result.keyLabel } : {}),

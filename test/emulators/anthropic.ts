@@ -61,10 +61,17 @@ export const anthropicProtocol: ProviderProtocol = {
     }
     // input_tokens excludes cache reads and writes, which Anthropic reports (and bills) separately; thinking is part of output_tokens.
     const { cache_read, cache_write, reasoning } = emulator.extras;
+    const cache_write_1h = Math.min(emulator.extras.cache_write_1h ?? 0, cache_write);
     const inputTokens = countTokens(promptText(body));
     const outputTokens = countTokens(emulator.reply) + reasoning;
-    const usage = { input_tokens: inputTokens, cache_creation_input_tokens: cache_write, cache_read_input_tokens: cache_read, output_tokens: outputTokens };
-    const reported = { input: inputTokens + cache_read + cache_write, output: outputTokens, cache_read, cache_write, reasoning };
+    const usage = {
+      input_tokens: inputTokens,
+      cache_creation_input_tokens: cache_write,
+      cache_read_input_tokens: cache_read,
+      cache_creation: { ephemeral_5m_input_tokens: cache_write - cache_write_1h, ephemeral_1h_input_tokens: cache_write_1h },
+      output_tokens: outputTokens,
+    };
+    const reported = { input: inputTokens + cache_read + cache_write, output: outputTokens, cache_read, cache_write, cache_write_1h, reasoning };
     const id = `msg_emulated_${emulator.requests.length}`;
     if (!body.stream) {
       emulator.report(reported);

@@ -34,6 +34,8 @@ export interface UsageExtras {
   cache_write: number;
   /** Reasoning / thinking tokens (OpenAI reasoning_tokens, Gemini thoughtsTokenCount; part of Anthropic's output_tokens). */
   reasoning: number;
+  /** Anthropic: the part of cache_write held for an hour (cache_creation.ephemeral_1h_input_tokens). */
+  cache_write_1h?: number;
 }
 
 /**
@@ -45,6 +47,8 @@ export interface ReportedUsage {
   output: number;
   cache_read: number;
   cache_write: number;
+  /** Part of cache_write (Anthropic's 1-hour cache). */
+  cache_write_1h?: number;
   reasoning: number;
 }
 

@@ -16,7 +16,7 @@ afterAll(() => fx.close());
 beforeEach(async () => {
   await fx.emu.reset();
   fx.emu.openai.extras = { cache_read: 40, cache_write: 0, reasoning: 12 };
-  fx.emu.anthropic.extras = { cache_read: 100, cache_write: 30, reasoning: 0 };
+  fx.emu.anthropic.extras = { cache_read: 100, cache_write: 30, cache_write_1h: 10, reasoning: 0 };
   fx.emu.google.extras = { cache_read: 20, cache_write: 0, reasoning: 9 };
 });
 
@@ -43,6 +43,7 @@ async function expectRecorded(provider: ProviderId, model: string, emulator: Pro
     output_tokens: reported.output,
     cached_input_tokens: reported.cache_read,
     cache_write_tokens: reported.cache_write,
+    cache_write_1h_tokens: reported.cache_write_1h ?? 0,
   });
   expect(record).toMatchObject({
     provider,

@@ -24,7 +24,9 @@ const fold: UsageFold = (seen, value) => {
   const plain = pick('input_tokens', seen.input - seen.cache_read - seen.cache_write);
   const cache_read = pick('cache_read_input_tokens', seen.cache_read);
   const cache_write = pick('cache_creation_input_tokens', seen.cache_write);
-  return { input: plain + cache_read + cache_write, output: pick('output_tokens', seen.output), cache_read, cache_write, reasoning: 0 };
+  const split = asRecord(usage.cache_creation);
+  const cache_write_1h = split ? Math.min(count(split.ephemeral_1h_input_tokens), cache_write) : (seen.cache_write_1h ?? 0);
+  return { input: plain + cache_read + cache_write, output: pick('output_tokens', seen.output), cache_read, cache_write, cache_write_1h, reasoning: 0 };
 };
 
 /** Anthropic Messages API: `x-api-key` + `anthropic-version`; messages (JSON or SSE), count_tokens and model lists are free. */
