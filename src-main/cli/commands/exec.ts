@@ -5,10 +5,6 @@ import { constants } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { resolveDataDir } from '../../core/data-dir.js';
 import { KeywayError } from '../../core/errors.js';
-import { TokenStore } from '../../core/tokens/token-store.js';
-import { execChildEnv } from '../../gateway/exec-env.js';
-import { createGateway } from '../../gateway/gateway.js';
-import { startHttpServer } from '../../http/server.js';
 import { findRunningServer } from '../../server/server-info.js';
 import { isProviderId, PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import { CreateTokenInputSchema } from '../../shared/tokens.js';
@@ -51,6 +47,13 @@ export function registerExecCommand(program: Command, io: CliIo): void {
 }
 
 async function execWithGateway(io: CliIo, command: string, args: string[], options: ExecOptions): Promise<number> {
+  // Loaded here, not at start-up: every other keyway command would pay for the gateway's HTTP stack.
+  const [{ TokenStore }, { execChildEnv }, { createGateway }, { startHttpServer }] = await Promise.all([
+    import('../../core/tokens/token-store.js'),
+    import('../../gateway/exec-env.js'),
+    import('../../gateway/gateway.js'),
+    import('../../http/server.js'),
+  ]);
   const dataDir = resolveDataDir(io.dataDirOption, io.env);
   const tokens = new TokenStore({ dataDir });
   const name = `exec:${basename(command).replace(/[^A-Za-z0-9 _.:@/-]/g, '_')}`.slice(0, 64);
