@@ -1,14 +1,17 @@
-import { resolveDataDir } from '../core/data-dir.js';
-import { KeywayService } from '../core/service.js';
-import { findRunningServer } from '../server/server-info.js';
-import { localServiceApi, type ServiceApi } from '../server/service-rpc.js';
-import { connectServiceApi, type RemoteServiceApi } from './service-client.js';
+import type { KeywayService } from '../core/service.js';
+import type { ServerInfo } from '../server/server-info.js';
+import type { ServiceApi } from '../server/service-rpc.js';
+import type { RemoteServiceApi } from './service-client.js';
 
-/** What a command needs from its surroundings: output streams, stdin, and the service, opened lazily. */
+/**
+ * What a command needs from its surroundings: output streams, stdin, and the service, opened lazily.
+ * The service and its client are imported only when a command asks for them, so `keyway --help`
+ * and argument errors never load them.
+ */
 export class CliIo {
   json = false;
   exitCode: number | undefined;
-  #service: KeywayService | undefined;
+  #service: Promise<KeywayService> | undefined;
   #serviceOptions: { dataDir?: string; store?: string; configPath?: string } = {};
   #api: Promise<ServiceApi> | undefined;
   #remote: RemoteServiceApi | undefined;
@@ -30,8 +33,8 @@ export class CliIo {
     return this.#serviceOptions.dataDir;
   }
 
-  service(): KeywayService {
-    this.#service ??= KeywayService.open({ ...this.#serviceOptions, env: this.env });
+  service(): Promise<KeywayService> {
+    this.#service ??= import('../core/service.js').then(({ KeywayService }) => KeywayService.open({ ...this.#serviceOptions, env: this.env }));
     return this.#service;
   }
 
@@ -42,12 +45,22 @@ export class CliIo {
   api(): Promise<ServiceApi> {
     this.#api ??= (async () => {
       // --config names a file for this invocation, so it never goes to a running service's config.
-      const running = this.#service || this.#serviceOptions.configPath ? undefined : await findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
-      if (!running) return localServiceApi(this.service());
+      const running = this.#service || this.#serviceOptions.configPath ? undefined : await this.#runningServer();
+      if (!running) {
+        const [{ localServiceApi }, service] = await Promise.all([import('../server/service-rpc.js'), this.service()]);
+        return localServiceApi(service);
+      }
+      const { connectServiceApi } = await import('./service-client.js');
       this.#remote = await connectServiceApi(running.socket, { env: this.env, cwd: process.cwd() });
       return this.#remote.api;
     })();
     return this.#api;
+  }
+
+  /** The service that owns this data dir (`keyway serve`, the tray app), if one runs. */
+  async #runningServer(): Promise<ServerInfo | undefined> {
+    const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../core/data-dir.js'), import('../server/server-info.js')]);
+    return findRunningServer(resolveDataDir(this.#serviceOptions.dataDir, this.env));
   }
 
   /** Prints `value` as JSON under --json, otherwise the human rendering. */
@@ -57,7 +70,7 @@ export class CliIo {
 
   close(): void {
     void this.#remote?.close();
-    this.#service?.close();
+    void this.#service?.then((service) => service.close(), () => {});
   }
 }
 

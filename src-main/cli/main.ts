@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-import { isErrnoException } from '../core/errors.js';
-import { runCli } from './run.js';
+import module from 'node:module';
+import { KEYWAY_VERSION } from './version.js';
 
-// A reader that stopped reading (`keyway audit | head -1`) is not a failure: stop quietly, as Unix tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (isErrnoException(error) && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+// Start-up is paid on every run (shells, status bars, editors): load only what this command needs.
+// `keyway --version` answers before anything else is loaded; each command imports its own work.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.write(`${KEYWAY_VERSION}\n`);
+} else {
+  // Node 22.1+ keeps V8's compiled code between runs; Node 20 has no such cache and skips this.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const [{ isErrnoException }, { runCli }] = await Promise.all([import('../core/errors.js'), import('./run.js')]);
+  // A reader that stopped reading (`keyway audit | head -1`) is not a failure: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (isErrnoException(error) && error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  process.exitCode = await runCli(argv);
 }
-
-process.exitCode = await runCli(process.argv.slice(2));

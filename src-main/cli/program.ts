@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from './io.js';
+import { KEYWAY_VERSION } from './version.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
@@ -26,7 +27,7 @@ export interface GlobalOptions {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('keyway')
     .description('AI-provider API keys in your OS keychain, with routing, usage, budgets and a local MCP server.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(KEYWAY_VERSION)
     .option('--data-dir <dir>', 'data directory (default: KEYWAY_DATA_DIR or the platform app-data folder)')
     .addOption(new Option('--store <store>', 'secret store (default: KEYWAY_SECRET_STORE, else the one this data dir uses, else the OS keychain when it answers, else the encrypted file when SECRET_KEY is set)').choices(['keychain', 'file']))
     .option('--json', 'print results as JSON')

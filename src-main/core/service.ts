@@ -92,7 +92,7 @@ export class KeywayService {
     this.dataDir = dataDir;
     this.now = options.now ?? (() => new Date());
     this.settings = new SettingsStore(dataDir);
-    this.auditLog = new AuditLog(files.audit, this.now);
+    this.auditLog = new AuditLog(files.audit, this.now, () => this.keys.rawStore());
     this.config = new ConfigStore(options.configPath ?? (env.KEYWAY_CONFIG || files.routingConfig));
     this.accounting = new Accounting({
       usagePath: files.usage,
@@ -257,7 +257,7 @@ export class KeywayService {
     return this.auditLog.read(limit);
   }
 
-  verifyAudit(): AuditVerifyResult {
+  verifyAudit(): Promise<AuditVerifyResult> {
     return this.auditLog.verify();
   }
 

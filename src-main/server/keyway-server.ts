@@ -12,7 +12,7 @@ import { listenMcpSocket } from '../mcp/socket-server.js';
 import { pidAlive, readServerInfo, removeServerInfo, socketAnswers, socketPath, writeServerInfo, type ServerInfo } from './server-info.js';
 import { registerServiceRpc } from './service-rpc.js';
 
-export const DEFAULT_HTTP_PORT = 7391;
+export { DEFAULT_HTTP_PORT } from './default-port.js';
 export const KEYWAY_VERSION = '0.1.0';
 
 export interface KeywayServerOptions {

@@ -49,7 +49,7 @@ describe('keyway keys (file store)', () => {
     expect(expectOk(await cli.run(['audit', '--limit', '1'])).stdout).toMatch(/^4 .* cli +key\.export +ok +0 keys$/m);
   });
 
-  it('exits 1 naming the first broken line when the audit log was edited', async () => {
+  it('exits 1 naming what it found when an audit entry was deleted', async () => {
     const cli = fileStoreCli();
     for (const label of ['a', 'b', 'c']) expectOk(await cli.run(['keys', 'add', 'openai', '--label', label], canaryKey('openai')));
     const path = join(cli.dataDir, 'audit.jsonl');
@@ -57,7 +57,28 @@ describe('keyway keys (file store)', () => {
     writeFileSync(path, `${[lines[0], lines[2]].join('\n')}\n`);
     const verify = await cli.run(['audit', 'verify']);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toMatch(/BROKEN at line 2/);
+    expect(verify.stdout).toMatch(/^Audit log BROKEN: /);
+    expect(verify.stdout).toMatch(/missing entry \(line 2\): line 2 holds entry 3 where entry 2 belongs/);
+  });
+
+  it('names the right flag for an empty backup passphrase, fails validating a provider with no key, and never replaces a backup without --force', async () => {
+    const cli = fileStoreCli();
+    const target = join(tempDir(), 'keys.backup');
+    const empty = await cli.run(['keys', 'export', '--to', target], '');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/passphrase was empty\. Pipe it on stdin, or use --passphrase-env VAR\./);
+
+    const none = await cli.run(['keys', 'validate', 'openai']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe('keyway: No openai key to validate. Add one with: keyway keys add openai\n');
+
+    writeFileSync(target, 'an older backup');
+    const refused = await cli.run(['keys', 'export', '--to', target, '--passphrase-env', 'PASS'], undefined, { PASS: 'backup-passphrase' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already exists and was left as it is\. Choose another file, or pass --force/);
+    expect(readFileSync(target, 'utf8')).toBe('an older backup');
+    expectOk(await cli.run(['keys', 'export', '--to', target, '--force', '--passphrase-env', 'PASS'], undefined, { PASS: 'backup-passphrase' }));
+    expect(readFileSync(target).subarray(0, 4).toString()).toBe('KWB1');
   });
 
   it.each([

@@ -107,6 +107,6 @@ describe('1,000 malformed tool calls', () => {
     expect(isErrorResults).toBeGreaterThan(800);
     expect(snapshot()).toBe(before);
     expect((await call(mcp.client, 'list_api_keys')).isError).toBeFalsy();
-    expect(mcp.server.service.verifyAudit().ok).toBe(true);
+    expect((await mcp.server.service.verifyAudit()).ok).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { AuditEntry } from '../../shared/audit.js';
+import type { AuditEntry, AuditFinding, AuditVerifyResult } from '../../shared/audit.js';
 import type { CliIo } from '../io.js';
 import { table } from '../table.js';
 
@@ -31,14 +31,31 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
 
   audit
     .command('verify')
-    .description('check the hash chain; exits 1 naming the first broken line')
+    .description('check every seal, the chain and the head anchored in the vault; exits 1 naming what was found')
     .action(async () => {
       const result = await (await io.api()).verifyAudit();
-      io.print(result, (r) =>
-        r.ok ? `Audit log intact: ${r.entries} entries verified.` : `Audit log BROKEN at line ${r.first_broken_line}: ${r.problem}.`,
-      );
+      io.print(result, formatVerify);
       if (!result.ok) io.exitCode = 1;
     });
+}
+
+const FINDING_NAMES: Record<AuditFinding['kind'], string> = {
+  edited: 'edited',
+  missing_entry: 'missing entry',
+  missing_tail: 'missing tail',
+  missing_file: 'missing file',
+  forged: 'forged',
+  unverifiable: 'unverifiable',
+};
+
+function formatVerify(result: AuditVerifyResult): string {
+  const lines = result.ok
+    ? [`Audit log intact: ${result.entries} entries verified.`]
+    : [
+        `Audit log BROKEN: ${result.findings.length} problem(s) in ${result.entries} entries.`,
+        ...result.findings.map((f) => `  ${FINDING_NAMES[f.kind]}${f.line === null ? '' : ` (line ${f.line})`}: ${f.message}`),
+      ];
+  return [...lines, ...result.notes.map((note) => `note: ${note}`)].join('\n');
 }
 
 function formatEntries(entries: AuditEntry[]): string {

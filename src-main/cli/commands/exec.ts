@@ -72,7 +72,7 @@ async function execWithGateway(io: CliIo, command: string, args: string[], optio
     origin = running.http_origin;
   } else {
     // No service owns this data dir: serve the gateway from this process for the child's lifetime.
-    const service = io.service();
+    const service = await io.service();
     for (const key of service.listKeys().keys) {
       try {
         secrets.push((await service.keys.getSecret(key.provider, key.label)).current);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { KeyRecord } from '../../shared/keys.js';
 import type { KeyValidationResult } from '../../shared/validation.js';
@@ -91,14 +93,14 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
       if (provider && options.label) results = [await api.validateKey(provider, options.label, { offline }, CLI)];
       else if (provider) {
         const { keys } = await api.listKeys({ provider });
+        // Asked to validate a provider's key that is not there: that is a failure, not "all valid".
+        if (keys.length === 0) throw new KeywayError('key_not_found', `No ${provider} key to validate. Add one with: keyway keys add ${provider}`);
         results = await Promise.all(keys.map((k) => api.validateKey(provider, k.label, { offline }, CLI)));
       } else results = (await api.validateAllKeys({ offline }, CLI)).results;
       const valid = results.filter((r) => r.ok).length;
       io.print({ results, valid, failed: results.length - valid }, (r) =>
         r.results.length === 0
-          ? provider
-            ? `No ${provider} key to validate. Add one with: keyway keys add ${provider}`
-            : 'No keys to validate. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY'
+          ? 'No keys to validate. Add one with: keyway keys add anthropic --from-env ANTHROPIC_API_KEY'
           : table(['KEY', 'RESULT', 'DETAIL'], r.results.map((c) => [c.key_id, c.ok ? c.outcome : `FAILED: ${c.outcome}`, c.detail])),
       );
       if (valid < results.length) io.exitCode = 1;
@@ -109,7 +111,11 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .description('write every key to a passphrase-encrypted backup file')
     .requiredOption('--to <file>', 'backup file to write (mode 0600)')
     .option('--passphrase-env <VAR>', 'read the passphrase from this environment variable instead of stdin')
-    .action(async (options: { to: string; passphraseEnv?: string }) => {
+    .option('--force', 'replace the file if it already exists')
+    .action(async (options: { to: string; passphraseEnv?: string; force?: boolean }) => {
+      if (!options.force && existsSync(resolve(options.to))) {
+        throw new KeywayError('invalid_input', `${options.to} already exists and was left as it is. Choose another file, or pass --force to replace it.`);
+      }
       const passphrase = await readPassphrase(io, options.passphraseEnv);
       const result = await (await io.api()).exportKeys(options.to, passphrase, CLI);
       io.print(result, (r) => `Exported ${r.count} key(s) to ${r.path}.`);
@@ -135,7 +141,7 @@ function formatKeys(keys: KeyRecord[]): string {
 }
 
 async function readPassphrase(io: CliIo, envVar: string | undefined): Promise<string> {
-  if (!envVar) return readSecret(io.stdin, 'backup passphrase:');
+  if (!envVar) return readSecret(io.stdin, 'backup passphrase:', '--passphrase-env');
   const value = io.env[envVar];
   if (!value) throw new KeywayError('env_var_missing', `Environment variable ${envVar} is not set; export the passphrase in it or pipe it on stdin.`);
   return value;

@@ -1,12 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
-import { resolveDataDir } from '../../core/data-dir.js';
 import { KeywayError } from '../../core/errors.js';
-import { loadOrCreateToken } from '../../http/auth.js';
-import { ensureDataDir } from '../../core/data-dir.js';
-import { mcpClientConfig, shellQuote } from '../../core/mcp-client-config.js';
-import { readServerInfo } from '../../server/server-info.js';
-import { gatewayVariables } from '../../gateway/exec-env.js';
 import type { CliIo } from '../io.js';
 import { parsePort, resolvePort } from './serve.js';
 
@@ -31,12 +25,13 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with its bearer token header')
     .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', parsePort)
     .option('--gateway', 'instead of MCP: the environment that points the client\'s provider SDKs at the Keyway gateway')
-    .action((client: McpClient, options: { http?: boolean; port?: number; gateway?: boolean }, command: Command) => {
+    .action(async (client: McpClient, options: { http?: boolean; port?: number; gateway?: boolean }, command: Command) => {
+      const [{ resolveDataDir }, { readServerInfo }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
       const globals = command.optsWithGlobals<{ dataDir?: string }>();
       if (options.gateway) {
         const running = readServerInfo(resolveDataDir(globals.dataDir, io.env));
         const origin = running?.http_origin ?? noServiceUrl(options.port, io.env).replace(/\/mcp$/, '');
-        io.out(gatewayEnvironment(origin));
+        io.out(await gatewayEnvironment(origin));
         if (!io.json) io.err(GATEWAY_HINT[client]);
         return;
       }
@@ -44,7 +39,7 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
       const dataDir = resolveDataDir(globals.dataDir, io.env);
       const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
       const running = options.http ? readServerInfo(dataDir) : undefined;
-      const text = options.http ? httpConfig(client, dataDir, () => running?.mcp_url ?? noServiceUrl(options.port, io.env)) : stdioConfig(client, env);
+      const text = options.http ? await httpConfig(client, dataDir, () => running?.mcp_url ?? noServiceUrl(options.port, io.env)) : await stdioConfig(client, env);
       io.out(text);
       if (options.http && !running && !io.json) io.err(`No Keyway service runs on ${dataDir} now: start \`keyway serve\` before the editor connects.`);
       if (!io.json) io.err(WHERE[client]);
@@ -63,7 +58,8 @@ const GATEWAY_HINT: Record<McpClient, string> = {
  * Shell lines that point every provider SDK at the gateway. The token is a placeholder: create one
  * with `keyway tokens create` (or let `keyway exec` create and revoke one per run).
  */
-function gatewayEnvironment(origin: string): string {
+async function gatewayEnvironment(origin: string): Promise<string> {
+  const [{ gatewayVariables }, { shellQuote }] = await Promise.all([import('../../gateway/exec-env.js'), import('../../core/mcp-client-config.js')]);
   const vars = gatewayVariables(origin, '<gateway token: keyway tokens create --kind gateway --name NAME>');
   return Object.entries(vars)
     .filter(([name]) => !name.startsWith('KEYWAY_'))
@@ -72,9 +68,11 @@ function gatewayEnvironment(origin: string): string {
 }
 
 /** The editors' stdio entries are the tray app's (core/mcp-client-config.ts); `json` is the bare entry. */
-function stdioConfig(client: McpClient, env: Record<string, string> | undefined): string {
+async function stdioConfig(client: McpClient, env: Record<string, string> | undefined): Promise<string> {
   const launch = { command: process.execPath, args: [MAIN_JS, 'mcp'], ...(env ? { env } : {}) };
-  return client === 'json' ? json(launch) : mcpClientConfig(client, launch);
+  if (client === 'json') return json(launch);
+  const { mcpClientConfig } = await import('../../core/mcp-client-config.js');
+  return mcpClientConfig(client, launch);
 }
 
 /** The URL `keyway serve` will have on this port; a port of 0 (any free port) cannot be named in advance. */
@@ -86,7 +84,7 @@ function noServiceUrl(port: number | undefined, env: NodeJS.ProcessEnv): string 
   return `http://127.0.0.1:${resolved}/mcp`;
 }
 
-function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string): string {
+async function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string): Promise<string> {
   if (client === 'claude-desktop') {
     throw new KeywayError(
       'invalid_input',
@@ -94,6 +92,7 @@ function httpConfig(client: McpClient, dataDir: string, serviceUrl: () => string
     );
   }
   const url = serviceUrl();
+  const [{ ensureDataDir }, { loadOrCreateToken }, { shellQuote }] = await Promise.all([import('../../core/data-dir.js'), import('../../http/auth.js'), import('../../core/mcp-client-config.js')]);
   const authorization = `Bearer ${loadOrCreateToken(ensureDataDir(dataDir))}`;
   switch (client) {
     case 'cursor':

@@ -1,10 +1,4 @@
 import type { Command } from 'commander';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { resolveDataDir } from '../../core/data-dir.js';
-import { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests } from '../../mcp/in-flight.js';
-import { createMcpServer } from '../../mcp/server.js';
-import { bridgeStdioToSocket } from '../../mcp/stdio-bridge.js';
-import { findRunningServer } from '../../server/server-info.js';
 import type { CliIo } from '../io.js';
 
 export function registerMcpCommand(program: Command, io: CliIo): void {
@@ -15,13 +9,23 @@ export function registerMcpCommand(program: Command, io: CliIo): void {
       const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
       // Only protocol messages may reach stdout; every diagnostic goes to stderr.
       const log = (line: string) => io.err(`keyway mcp: ${line}`);
+      const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
       const running = await findRunningServer(resolveDataDir(dataDir, io.env));
       if (running) {
         log(`bridging to the running service (pid ${running.pid})`);
+        const { bridgeStdioToSocket } = await import('../../mcp/stdio-bridge.js');
         await bridgeStdioToSocket({ socket: running.socket, stdin: process.stdin, stdout: process.stdout, env: io.env, log });
         return;
       }
-      const connection = createMcpServer({ service: io.service(), transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
+      const [service, { StdioServerTransport }, { countingInFlight, DRAIN_TIMEOUT_MS, InFlightRequests }, { createMcpServer }] = await Promise.all([
+        io.service(),
+        import('@modelcontextprotocol/sdk/server/stdio.js'),
+        import('../../mcp/in-flight.js'),
+        import('../../mcp/server.js'),
+      ]);
+      // A long-lived server like `keyway serve`: edits of routing_config.json apply without a restart.
+      service.providers.watcher.start();
+      const connection = createMcpServer({ service, transport: 'stdio', log, processLogLevel: io.env.KEYWAY_DEBUG ? 'debug' : 'info' });
       const inFlight = new InFlightRequests();
       const transport = countingInFlight(new StdioServerTransport(), inFlight);
       const closed = new Promise<void>((resolve) => {

@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { KeywayError } from '../../core/errors.js';
-import { DEFAULT_HTTP_PORT, startKeywayServer } from '../../server/keyway-server.js';
-import { apiRoutes } from '../../http/api-routes.js';
-import { staticUiRoutes } from '../../http/static-ui.js';
+import { DEFAULT_HTTP_PORT } from '../../server/default-port.js';
 import type { CliIo } from '../io.js';
 
 /** --port, then KEYWAY_PORT, then the default; 0 picks any free port. */
@@ -29,14 +27,20 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .description('run the service headless: MCP on the data dir socket and at http://127.0.0.1:<port>/mcp')
     .option('--port <port>', `HTTP port (default: KEYWAY_PORT or ${DEFAULT_HTTP_PORT}; 0 = any free port)`, parsePort)
     .action(async (options: { port?: number }) => {
+      const [{ startKeywayServer }, { apiRoutes }, { staticUiRoutes }] = await Promise.all([
+        import('../../server/keyway-server.js'),
+        import('../../http/api-routes.js'),
+        import('../../http/static-ui.js'),
+      ]);
+      const service = await io.service();
       const running = await startKeywayServer({
-        service: io.service(),
+        service,
         port: resolvePort(options.port, io.env),
         log: (line) => io.err(`keyway: ${line}`),
         publicRoutes: staticUiRoutes(),
-        protectedRoutes: apiRoutes(io.service()),
+        protectedRoutes: apiRoutes(service),
       });
-      io.print(running.info, (info) => `Keyway serving ${io.service().dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
+      io.print(running.info, (info) => `Keyway serving ${service.dataDir}\n  socket ${info.socket}\n  MCP    ${info.mcp_url}\n  UI     ${info.http_origin}/ui/ (token: the http-token file in the data dir)\nPress Ctrl+C to stop.`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           io.err(`keyway: ${signal}, shutting down`);

@@ -57,6 +57,7 @@ export class BudgetManager {
   readonly #onAlert: BudgetManagerOptions['onAlert'];
   readonly #fired = new Set<string>();
   readonly #sql;
+  readonly #readLimits: (config: BudgetConfig, now: number) => Limit[];
 
   constructor(options: BudgetManagerOptions) {
     this.#ledger = options.ledger;
@@ -64,6 +65,8 @@ export class BudgetManager {
     this.#now = options.now;
     this.#onAlert = options.onAlert;
     const db = options.ledger.db;
+    // One read transaction for a status: its three queries see one snapshot and start one read, not three.
+    this.#readLimits = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now));
     this.#sql = {
       reserved: db.prepare<[number], { provider: number | null; amount: number }>(
         'SELECT provider, sum(amount) AS amount FROM reservations WHERE expires_at > ? GROUP BY provider',
@@ -78,7 +81,7 @@ export class BudgetManager {
   check(): BudgetStatus {
     const config = this.#config();
     const now = this.#now().getTime();
-    const limits = this.#limits(config, now);
+    const limits = this.#readLimits(config, now);
     const periods = limits.map((l) => toStatus(l, config));
     const alerts = config.enabled
       ? limits.flatMap((l, i) => {
@@ -157,7 +160,7 @@ export class BudgetManager {
     if (!config.enabled) return;
     const now = this.#now().getTime();
     const fresh: BudgetAlert[] = [];
-    for (const limit of this.#limits(config, now)) {
+    for (const limit of this.#readLimits(config, now)) {
       const status = levelOf(limit, config);
       if (status === 'ok') continue;
       const levels: Array<'warning' | 'exceeded'> = status === 'exceeded' ? ['warning', 'exceeded'] : ['warning'];
@@ -187,8 +190,7 @@ export class BudgetManager {
     const calendar = this.#ledger.calendar;
     const today = calendar.dayKey(now);
     const monthStart = calendar.monthStartKey(now);
-    const spentMonth = this.#ledger.spentMicrosByProvider(monthStart, today);
-    const spentToday = this.#ledger.spentMicrosByProvider(today, today);
+    const { range: spentMonth, lastDay: spentToday } = this.#ledger.spentMicrosRangeAndLastDay(monthStart, today);
     const reserved = new Map<ProviderId | null, number>();
     for (const row of this.#sql.reserved.all(now)) {
       const p = row.provider === null ? null : (PROVIDER_BY_CODE.get(row.provider) ?? null);

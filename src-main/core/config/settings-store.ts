@@ -1,4 +1,6 @@
-import Conf from 'conf';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Conf from 'conf';
 import type { KeyRecord, SecretStoreKind } from '../../shared/keys.js';
 import { KeywayError } from '../errors.js';
 import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
@@ -30,14 +32,24 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
  * invocation can lose another's change.
  */
 export class SettingsStore {
-  readonly #conf: Conf<SettingsData>;
+  readonly #dataDir: string;
+  #conf: Conf<SettingsData> | undefined;
   readonly #lock: FileLock;
   readonly path: string;
 
   constructor(dataDir: string) {
+    this.#dataDir = dataDir;
+    this.path = join(dataDir, 'settings.json');
+    this.#lock = new FileLock(`${this.path}.lock`);
+  }
+
+  /** `conf` (with its JSON-schema validator) loads on first use: commands that never read settings never pay for it. */
+  #store(): Conf<SettingsData> {
+    if (this.#conf) return this.#conf;
     try {
-      this.#conf = new Conf<SettingsData>({
-        cwd: dataDir,
+      const { default: ConfClass } = requireModule('conf') as { default: typeof Conf };
+      this.#conf = new ConfClass<SettingsData>({
+        cwd: this.#dataDir,
         configName: 'settings',
         projectName: 'keyway',
         configFileMode: PRIVATE_FILE_MODE,
@@ -46,15 +58,15 @@ export class SettingsStore {
         defaults: { keys: {}, secret_store: null, app: DEFAULT_APP_SETTINGS },
       });
     } catch (error) {
-      throw unreadable(`${dataDir}/settings.json`, error);
+      throw unreadable(this.path, error);
     }
-    this.path = this.#conf.path;
-    this.#lock = new FileLock(`${this.path}.lock`);
+    return this.#conf;
   }
 
   read(): SettingsData {
+    const conf = this.#store();
     try {
-      const store = this.#conf.store;
+      const store = conf.store;
       return { ...store, app: { ...DEFAULT_APP_SETTINGS, ...store.app } };
     } catch (error) {
       throw unreadable(this.path, error);
@@ -66,11 +78,14 @@ export class SettingsStore {
     return this.#lock.run(() => {
       const data = structuredClone(this.read());
       const result = change(data);
-      this.#conf.store = data;
+      this.#store().store = data;
       return result;
     });
   }
 }
+
+/** `conf` is ESM; Node 20.19+ and Electron load it synchronously through require, which a lazy sync read needs. */
+const requireModule = createRequire(import.meta.url);
 
 function unreadable(path: string, error: unknown): KeywayError {
   const reason = error instanceof Error ? error.message.split('\n')[0] : 'unknown';

@@ -138,6 +138,9 @@ export class UsageLedger {
       spentByProvider: db.prepare<[number, number], { provider: number; cost: number }>(
         'SELECT provider, sum(cost) AS cost FROM daily WHERE day BETWEEN ? AND ? GROUP BY provider',
       ),
+      spentTodayAndRange: db.prepare<[number, number, number], { provider: number; range: number; today: number }>(
+        'SELECT provider, sum(cost) AS range, sum(CASE WHEN day = ? THEN cost ELSE 0 END) AS today FROM daily WHERE day BETWEEN ? AND ? GROUP BY provider',
+      ),
       countSince: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM records WHERE provider = ? AND ts >= ?'),
       recentLatency: db.prepare<[number], { latency: number }>(
         `SELECT latency FROM (SELECT latency FROM records WHERE provider = ? ORDER BY ts DESC LIMIT ${LATENCY_SAMPLE * 5})
@@ -301,6 +304,20 @@ export class UsageLedger {
   /** Micro-dollars recorded for one gateway token, ever (its spend cap). Raw records past retention no longer count. */
   spentMicrosByToken(tokenId: string): number {
     return this.#sql.spentByToken.get(tokenId)?.cost ?? 0;
+
+  }
+
+  /** spentMicrosByProvider for `fromDay`..`toDay` and for `toDay` alone, in one query (budgets ask for both on every check). */
+  spentMicrosRangeAndLastDay(fromDay: number, toDay: number): { range: Map<ProviderId, number>; lastDay: Map<ProviderId, number> } {
+    const range = new Map<ProviderId, number>();
+    const lastDay = new Map<ProviderId, number>();
+    for (const row of this.#sql.spentTodayAndRange.all(toDay, fromDay, toDay)) {
+      const p = PROVIDER_BY_CODE.get(row.provider);
+      if (!p) continue;
+      range.set(p, row.range);
+      lastDay.set(p, row.today);
+    }
+    return { range, lastDay };
   }
 
   /**

@@ -62,6 +62,15 @@ export class EncryptedFileStore implements SecretStore {
       blob = readFileSync(this.#path);
     } catch (error) {
       if (isErrnoException(error) && error.code === 'ENOENT') return {};
+      if (isErrnoException(error) && error.code === 'EISDIR') {
+        throw new KeywayError(
+          'vault_corrupt',
+          `${this.#path} is a directory, not Keyway's encrypted key file. Move it aside (Keyway then starts an empty key file there) or point --data-dir elsewhere.`,
+        );
+      }
+      if (isErrnoException(error)) {
+        throw new KeywayError('vault_corrupt', `${this.#path} cannot be read (${error.code ?? 'error'}). Check its permissions; it was left untouched.`);
+      }
       throw error;
     }
     try {
@@ -94,6 +103,12 @@ export class EncryptedFileStore implements SecretStore {
       return new KeywayError(
         'secret_key_mismatch',
         `SECRET_KEY does not open ${this.#path}. Set SECRET_KEY to the passphrase used when it was created; the file was not changed.`,
+      );
+    }
+    if (reason === 'header_damaged') {
+      return new KeywayError(
+        'vault_corrupt',
+        `${this.#path} has a damaged header (its salt or cost bytes changed), so no passphrase can open it; SECRET_KEY is not the problem. It was left untouched: restore it from a backup (keyway keys import --from FILE).`,
       );
     }
     const what = reason === 'truncated' ? 'is truncated' : reason === 'not_sealed' ? 'is not a Keyway key file' : 'is damaged';

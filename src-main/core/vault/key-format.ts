@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { judgeKeyFormat } from '../../shared/key-format.js';
 import type { ProviderId } from '../../shared/providers.js';
 import { KeywayError } from '../errors.js';
@@ -24,7 +24,11 @@ export function maskKey(value: string): string {
   return `${prefix}...${tail}`;
 }
 
-/** The first 12 hex digits of sha256: enough to tell keys apart, useless for recovering one. */
-export function fingerprintKey(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 12);
+/**
+ * The first 12 hex digits of an HMAC-SHA256 under this install's fingerprint key (kept in the
+ * vault): equal keys get equal fingerprints, and without the vault no guess can be checked against
+ * one, however short the value.
+ */
+export function fingerprintKey(value: string, fingerprintSecret: Buffer): string {
+  return createHmac('sha256', fingerprintSecret).update(value, 'utf8').digest('hex').slice(0, 12);
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import {
   AddKeyInputSchema,
   KeyRefSchema,
@@ -23,17 +24,16 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ServiceEvents } from '../events.js';
 import type { CallContext } from '../call-context.js';
 import type { SettingsStore } from '../config/settings-store.js';
-import { KeywayError, isErrnoException, isKeywayError } from '../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { KeywayError, isKeywayError } from '../errors.js';
 import { FileLock } from '../fs/file-lock.js';
 import { parseInput } from '../parse-input.js';
 import { readEnvSecret } from './env-source.js';
 import { checkKeyFormat, fingerprintKey, maskKey } from './key-format.js';
 import { keyIdOf, previousAccountOf } from './key-id.js';
-import { SealedBoxError, deriveSealingKey, open, readHeader, seal } from './sealed-box.js';
+import { readBackup, writeBackup, type BackupEntry } from './backup-file.js';
+import { readFingerprintSecret, writeFingerprintSecret } from './fingerprint-secret.js';
+import { applySide, clearJournal, readJournal, writeJournal, type KeyChange, type KeySide } from './key-journal.js';
 import type { SecretStore } from './secret-store.js';
-
-const BACKUP_MAGIC = 'KWB1';
 
 export interface KeyVaultDeps {
   settings: SettingsStore;
@@ -46,32 +46,44 @@ export interface KeyVaultDeps {
   events: ServiceEvents;
 }
 
-interface BackupEntry {
-  provider: ProviderId;
-  label: string;
-  secret: string;
-  source: string;
-  created_at: string;
-}
-
 /** Key management: secrets in the SecretStore, metadata in settings, every change in the audit log. */
 export class KeyVault {
   readonly #deps: KeyVaultDeps;
   readonly #lock: FileLock;
-  #store: Promise<SecretStore> | undefined;
+  #raw: Promise<SecretStore> | undefined;
+  #opened: Promise<SecretStore> | undefined;
+  #fingerprintSecret: Buffer | undefined;
 
   constructor(deps: KeyVaultDeps) {
     this.#deps = deps;
     this.#lock = new FileLock(deps.lockPath);
   }
 
-  /** The secret store, opened on first use so that listing keys never needs the keychain or SECRET_KEY. */
+  /**
+   * The secret store, opened on first use so that listing keys never needs the keychain or
+   * SECRET_KEY. Opening finishes or undoes a key change a crash interrupted, and gives old records
+   * keyed fingerprints. Never call it while holding the vault lock.
+   */
   store(): Promise<SecretStore> {
-    this.#store ??= this.#deps.openStore().catch((error: unknown) => {
-      this.#store = undefined;
+    this.#opened ??= this.rawStore()
+      .then(async (store) => {
+        await this.#lock.run(() => this.#prepare(store));
+        return store;
+      })
+      .catch((error: unknown) => {
+        this.#opened = undefined;
+        throw error;
+      });
+    return this.#opened;
+  }
+
+  /** The store as opened, without recovery: for the audit log, whose key and anchor live there. */
+  rawStore(): Promise<SecretStore> {
+    this.#raw ??= this.#deps.openStore().catch((error: unknown) => {
+      this.#raw = undefined;
       throw error;
     });
-    return this.#store;
+    return this.#raw;
   }
 
   list(input: ListKeysInput = {}): ListKeysResult {
@@ -92,39 +104,8 @@ export class KeyVault {
       const parsed = parseInput(AddKeyInputSchema, input);
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.api_key, parsed.env_var, ctx));
       const source = parsed.env_var ? `env:${parsed.env_var}` : 'value';
-      return this.#lock.run(async () => {
-        const store = await this.store();
-        const id = keyIdOf(parsed.provider, parsed.label);
-        await store.set(id, value);
-        const { record, created } = await this.#deps.settings.update((data) => {
-          const existing = data.keys[id];
-          const now = this.#now();
-          const next: KeyRecord = {
-            id,
-            provider: parsed.provider,
-            label: parsed.label,
-            masked: maskKey(value),
-            fingerprint: fingerprintKey(value),
-            source,
-            store: store.kind,
-            created_at: existing?.created_at ?? now,
-            updated_at: now,
-            last_used_at: existing?.last_used_at ?? null,
-            last_validated_at: null,
-            validation: 'format_ok',
-            validation_detail: null,
-            previous_fingerprint: existing?.previous_fingerprint ?? null,
-            previous_expires_at: existing?.previous_expires_at ?? null,
-          };
-          data.keys[id] = next;
-          data.secret_store ??= store.kind;
-          return { record: next, created: !existing };
-        });
-        return {
-          result: { key: record, created, warnings },
-          audit: { action: created ? 'key.add' : 'key.update', record },
-        };
-      });
+      const { record, created } = await this.#put(parsed.provider, parsed.label, value, source, ctx);
+      return { result: { key: record, created, warnings }, audit: { action: created ? 'key.add' : 'key.update', record, committed: true } };
     });
   }
 
@@ -132,53 +113,62 @@ export class KeyVault {
     return this.#audited(ctx, 'key.rotate', input, async () => {
       const parsed = parseInput(RotateKeyInputSchema, input);
       const { value, warnings } = checkKeyFormat(parsed.provider, this.#secretFrom(parsed.new_api_key, parsed.env_var, ctx));
-      return this.#lock.run(async () => {
+      const store = await this.store();
+      const record = await this.#lock.run(async () => {
         const existing = this.#require(parsed.provider, parsed.label);
-        const store = await this.store();
-        const old = await store.get(existing.id);
-        if (old === value) {
+        const before = await this.#sideOf(store, existing);
+        if (before.secret === value) {
           throw new KeywayError('invalid_input', `The new ${parsed.provider} key is the same as the current one; paste the new key.`);
         }
-        const keepOld = parsed.grace_seconds > 0 && old !== undefined;
-        if (keepOld) await store.set(previousAccountOf(existing.id), old);
-        else await store.delete(previousAccountOf(existing.id));
-        await store.set(existing.id, value);
-        const record = await this.#deps.settings.update((data) => {
-          const now = this.#deps.now();
-          const next: KeyRecord = {
-            ...existing,
-            masked: maskKey(value),
-            fingerprint: fingerprintKey(value),
-            source: parsed.env_var ? `env:${parsed.env_var}` : 'value',
-            store: store.kind,
-            updated_at: now.toISOString(),
-            last_validated_at: null,
-            validation: 'format_ok',
-            validation_detail: null,
-            previous_fingerprint: keepOld ? existing.fingerprint : null,
-            previous_expires_at: keepOld ? new Date(now.getTime() + parsed.grace_seconds * 1000).toISOString() : null,
-          };
-          data.keys[existing.id] = next;
-          return next;
+        const keepOld = parsed.grace_seconds > 0 && before.secret !== null;
+        const now = this.#deps.now();
+        const fingerprints = await this.#fingerprinter(store);
+        const next: KeyRecord = {
+          ...existing,
+          masked: maskKey(value),
+          fingerprint: fingerprints(value),
+          source: parsed.env_var ? `env:${parsed.env_var}` : 'value',
+          store: store.kind,
+          updated_at: now.toISOString(),
+          last_validated_at: null,
+          validation: 'format_ok',
+          validation_detail: null,
+          previous_fingerprint: keepOld ? existing.fingerprint : null,
+          previous_expires_at: keepOld ? new Date(now.getTime() + parsed.grace_seconds * 1000).toISOString() : null,
+        };
+        await this.#commit(store, {
+          op: randomUUID(),
+          action: 'key.rotate',
+          actor: ctx.actor,
+          key_id: existing.id,
+          before,
+          after: { record: next, secret: value, previous: keepOld ? before.secret : null },
+          detail: null,
         });
-        return { result: { key: record, warnings }, audit: { action: 'key.rotate', record } };
+        return next;
       });
+      return { result: { key: record, warnings }, audit: { action: 'key.rotate', record, committed: true } };
     });
   }
 
   remove(input: KeyRef, ctx: CallContext): Promise<RemoveKeyResult> {
     return this.#audited(ctx, 'key.remove', input, async () => {
       const ref = parseInput(KeyRefSchema, input);
-      return this.#lock.run(async () => {
-        const existing = this.#require(ref.provider, ref.label);
-        const store = await this.store();
-        await store.delete(existing.id);
-        await store.delete(previousAccountOf(existing.id));
-        await this.#deps.settings.update((data) => {
-          delete data.keys[existing.id];
+      const store = await this.store();
+      const existing = await this.#lock.run(async () => {
+        const record = this.#require(ref.provider, ref.label);
+        await this.#commit(store, {
+          op: randomUUID(),
+          action: 'key.remove',
+          actor: ctx.actor,
+          key_id: record.id,
+          before: await this.#sideOf(store, record),
+          after: { record: null, secret: null, previous: null },
+          detail: null,
         });
-        return { result: { removed: existing }, audit: { action: 'key.remove', record: existing } };
+        return record;
       });
+      return { result: { removed: existing }, audit: { action: 'key.remove', record: existing, committed: true } };
     });
   }
 
@@ -253,6 +243,7 @@ export class KeyVault {
   exportTo(path: string, passphrase: string, ctx: CallContext): Promise<ExportKeysResult> {
     return this.#audited(ctx, 'key.export', {}, async () => {
       requirePassphrase(passphrase);
+      await this.#deps.audit.ready();
       const { keys } = this.list();
       const store = await this.store();
       const entries: BackupEntry[] = [];
@@ -261,9 +252,13 @@ export class KeyVault {
         if (secret === undefined) continue;
         entries.push({ provider: record.provider, label: record.label, secret, source: record.source, created_at: record.created_at });
       }
-      const payload = Buffer.from(JSON.stringify({ format: 'keyway-backup', version: 1, exported_at: this.#now(), keys: entries }), 'utf8');
-      writeFileAtomic(path, seal(payload, deriveSealingKey(passphrase), BACKUP_MAGIC));
-      return { result: { path, count: entries.length }, audit: { action: 'key.export', detail: `${entries.length} keys` } };
+      writeBackup(path, passphrase, { exported_at: this.#now(), keys: entries });
+      return {
+        result: { path, count: entries.length },
+        audit: { action: 'key.export', detail: `${entries.length} keys` },
+        // An export whose audit entry cannot be written is taken back.
+        undo: () => rmSync(path, { force: true }),
+      };
     });
   }
 
@@ -274,20 +269,179 @@ export class KeyVault {
       const imported: KeyRecord[] = [];
       for (const entry of entries) {
         const source = entry.source.startsWith('env:') ? entry.source : 'value';
-        const { key } = await this.add({ provider: entry.provider, label: entry.label, api_key: entry.secret }, ctx);
-        imported.push(
-          await this.#deps.settings.update((data) => {
-            const record = data.keys[key.id] ?? key;
-            record.source = source;
-            record.created_at = entry.created_at < record.created_at ? entry.created_at : record.created_at;
-            data.keys[key.id] = record;
-            return record;
-          }),
-        );
+        const { value } = checkKeyFormat(entry.provider, entry.secret);
+        const { record } = await this.#put(entry.provider, entry.label, value, source, ctx, entry.created_at);
+        imported.push(record);
       }
       const store = await this.store();
       return { result: { imported, store: store.kind }, audit: { action: 'key.import', detail: `${imported.length} keys` } };
     });
+  }
+
+  /** Adds or replaces the key `provider:label` as one all-or-nothing change. */
+  async #put(provider: ProviderId, label: string, value: string, source: string, ctx: CallContext, createdAt?: string): Promise<{ record: KeyRecord; created: boolean }> {
+    const store = await this.store();
+    return this.#lock.run(async () => {
+      const id = keyIdOf(provider, label);
+      const existing = this.#deps.settings.read().keys[id];
+      const fingerprints = await this.#fingerprinter(store);
+      const now = this.#now();
+      const first = existing?.created_at ?? now;
+      const record: KeyRecord = {
+        id,
+        provider,
+        label,
+        masked: maskKey(value),
+        fingerprint: fingerprints(value),
+        source,
+        store: store.kind,
+        created_at: createdAt !== undefined && createdAt < first ? createdAt : first,
+        updated_at: now,
+        last_used_at: existing?.last_used_at ?? null,
+        last_validated_at: null,
+        validation: 'format_ok',
+        validation_detail: null,
+        previous_fingerprint: existing?.previous_fingerprint ?? null,
+        previous_expires_at: existing?.previous_expires_at ?? null,
+      };
+      const before = existing ? await this.#sideOf(store, existing) : { record: null, secret: (await store.get(id)) ?? null, previous: (await store.get(previousAccountOf(id))) ?? null };
+      await this.#commit(store, {
+        op: randomUUID(),
+        action: existing ? 'key.update' : 'key.add',
+        actor: ctx.actor,
+        key_id: id,
+        before,
+        after: { record, secret: value, previous: existing ? before.previous : null },
+        detail: null,
+      });
+      return { record, created: !existing };
+    });
+  }
+
+  /** What the store and settings hold for a key now: the `before` side of a change. */
+  async #sideOf(store: SecretStore, record: KeyRecord): Promise<KeySide> {
+    return {
+      record,
+      secret: (await store.get(record.id)) ?? null,
+      previous: (await store.get(previousAccountOf(record.id))) ?? null,
+    };
+  }
+
+  /**
+   * Journal, secret, record, audit entry, clear the journal: the audit entry is the commit point.
+   * A failure before it undoes the change here; a crash is finished or undone by the next open.
+   * Runs under the vault lock.
+   */
+  async #commit(store: SecretStore, change: KeyChange): Promise<void> {
+    await this.#recover(store);
+    await writeJournal(store, change);
+    try {
+      await applySide(store, this.#deps.settings, change.key_id, change.after, store.kind);
+      const record = change.after.record ?? change.before.record;
+      await this.#deps.audit.append({
+        actor: change.actor,
+        action: change.action,
+        provider: record?.provider ?? null,
+        key_id: change.key_id,
+        fingerprint: record?.fingerprint ?? null,
+        outcome: 'ok',
+        detail: change.detail,
+        op: change.op,
+      });
+    } catch (error) {
+      if (!this.#deps.audit.hasOp(change.op)) {
+        try {
+          await applySide(store, this.#deps.settings, change.key_id, change.before, store.kind);
+          await clearJournal(store);
+        } catch {
+          // The journal stays: the next open undoes the change.
+          this.#opened = undefined;
+        }
+        throw error;
+      }
+    }
+    await clearJournal(store).catch(() => {
+      this.#opened = undefined;
+    });
+  }
+
+  /** Finishes (audit entry written) or undoes (not written) a key change a crash interrupted. */
+  async #recover(store: SecretStore): Promise<void> {
+    const change = await readJournal(store);
+    if (change === null) return;
+    if (change === 'unreadable') {
+      await this.#deps.audit.append({ actor: 'system', action: 'key.recover', outcome: 'error', error_code: 'vault_corrupt', detail: 'discarded an unreadable key-change journal' });
+      await clearJournal(store);
+      return;
+    }
+    const audit = this.#deps.audit;
+    if (audit.hasOp(change.op)) {
+      await applySide(store, this.#deps.settings, change.key_id, change.after, store.kind);
+    } else {
+      await applySide(store, this.#deps.settings, change.key_id, change.before, store.kind);
+      const undo = `undo:${change.op}`;
+      if (!audit.hasOp(undo)) {
+        const record = change.before.record ?? change.after.record;
+        await audit.append({
+          actor: 'system',
+          action: 'key.undo',
+          provider: record?.provider ?? null,
+          key_id: change.key_id,
+          fingerprint: change.before.record?.fingerprint ?? null,
+          outcome: 'ok',
+          detail: `undid an interrupted ${change.action} by ${change.actor} (the process stopped before it finished); the key is as it was before`,
+          op: undo,
+        });
+      }
+    }
+    await clearJournal(store);
+  }
+
+  /** On open: recover an interrupted change, then make sure fingerprints are keyed. */
+  async #prepare(store: SecretStore): Promise<void> {
+    await this.#recover(store);
+    const state = await readFingerprintSecret(store);
+    if (state?.migrated) {
+      this.#fingerprintSecret = state.key;
+      return;
+    }
+    const key = state?.key ?? randomBytes(32);
+    if (!state) await writeFingerprintSecret(store, { key, migrated: false });
+    const records = Object.values(this.#deps.settings.read().keys);
+    if (records.length > 0) {
+      const fresh = new Map<string, { fingerprint: string | null; previous: string | null }>();
+      for (const record of records) {
+        const secret = await store.get(record.id);
+        const previous = await store.get(previousAccountOf(record.id));
+        fresh.set(record.id, {
+          fingerprint: secret === undefined ? null : fingerprintKey(secret, key),
+          previous: previous === undefined ? null : fingerprintKey(previous, key),
+        });
+      }
+      await this.#deps.settings.update((data) => {
+        for (const [id, next] of fresh) {
+          const record = data.keys[id];
+          if (!record) continue;
+          if (next.fingerprint !== null) record.fingerprint = next.fingerprint;
+          record.previous_fingerprint = next.previous;
+        }
+      });
+      await this.#deps.audit.append({
+        actor: 'system',
+        action: 'key.fingerprints_keyed',
+        outcome: 'ok',
+        detail: `${fresh.size} key records now carry keyed fingerprints (an HMAC with this install's secret)`,
+      });
+    }
+    await writeFingerprintSecret(store, { key, migrated: true });
+    this.#fingerprintSecret = key;
+  }
+
+  async #fingerprinter(store: SecretStore): Promise<(value: string) => string> {
+    const key = this.#fingerprintSecret ?? (await readFingerprintSecret(store))?.key;
+    if (!key) throw new KeywayError('internal', 'The vault was used before it was opened.');
+    this.#fingerprintSecret = key;
+    return (value) => fingerprintKey(value, key);
   }
 
   #secretFrom(value: string | undefined, envVar: string | undefined, ctx: CallContext): string {
@@ -307,35 +461,48 @@ export class KeyVault {
     return this.#deps.now().toISOString();
   }
 
-  /** Runs a key operation and writes one audit entry for its outcome, success or failure. */
+  /**
+   * Runs a key operation and records its outcome. Key changes write their own entry as their commit
+   * point; other operations get one here, and are taken back (`undo`) when it cannot be written.
+   * A failure is audited too.
+   */
   async #audited<T>(
     ctx: CallContext,
     action: string,
     input: unknown,
-    work: () => Promise<{ result: T; audit: { action: string; record?: KeyRecord; detail?: string } }>,
+    work: () => Promise<{ result: T; audit: { action: string; record?: KeyRecord; detail?: string; committed?: boolean }; undo?: () => void }>,
   ): Promise<T> {
     try {
-      const { result, audit } = await work();
-      await this.#deps.audit.append({
-        actor: ctx.actor,
-        action: audit.action,
-        provider: audit.record?.provider ?? null,
-        key_id: audit.record?.id ?? null,
-        fingerprint: audit.record?.fingerprint ?? null,
-        outcome: 'ok',
-        detail: audit.detail ?? null,
-      });
+      const { result, audit, undo } = await work();
+      if (!audit.committed) {
+        try {
+          await this.#deps.audit.append({
+            actor: ctx.actor,
+            action: audit.action,
+            provider: audit.record?.provider ?? null,
+            key_id: audit.record?.id ?? null,
+            fingerprint: audit.record?.fingerprint ?? null,
+            outcome: 'ok',
+            detail: audit.detail ?? null,
+          });
+        } catch (error) {
+          undo?.();
+          throw error;
+        }
+      }
       if (audit.record) this.#deps.events.emit('key.changed', { action: audit.action, key_id: audit.record.id, provider: audit.record.provider });
       return result;
     } catch (error) {
       const provider = typeof input === 'object' && input !== null && 'provider' in input ? input.provider : null;
-      await this.#deps.audit.append({
-        actor: ctx.actor,
-        action,
-        provider: isProviderId(provider) ? provider : null,
-        outcome: 'error',
-        error_code: isKeywayError(error) ? error.code : 'internal',
-      });
+      await this.#deps.audit
+        .append({
+          actor: ctx.actor,
+          action,
+          provider: isProviderId(provider) ? provider : null,
+          outcome: 'error',
+          error_code: isKeywayError(error) ? error.code : 'internal',
+        })
+        .catch(() => undefined);
       throw error;
     }
   }
@@ -344,29 +511,5 @@ export class KeyVault {
 function requirePassphrase(passphrase: string): void {
   if (passphrase.length < 8) {
     throw new KeywayError('invalid_input', 'The backup passphrase must be at least 8 characters long.');
-  }
-}
-
-function readBackup(path: string, passphrase: string): BackupEntry[] {
-  let blob: Buffer;
-  try {
-    blob = readFileSync(path);
-  } catch (error) {
-    const reason = isErrnoException(error) ? error.code : 'unreadable';
-    throw new KeywayError('backup_invalid', `Cannot read backup ${path} (${reason}). Check the path.`);
-  }
-  try {
-    const header = readHeader(blob, BACKUP_MAGIC);
-    const parsed = JSON.parse(open(blob, deriveSealingKey(passphrase, header.salt, header.logN), BACKUP_MAGIC).toString('utf8')) as {
-      format?: string;
-      keys?: BackupEntry[];
-    };
-    if (parsed.format !== 'keyway-backup' || !Array.isArray(parsed.keys)) throw new SealedBoxError('damaged');
-    return parsed.keys;
-  } catch (error) {
-    if (error instanceof SealedBoxError && error.reason === 'wrong_passphrase') {
-      throw new KeywayError('passphrase_mismatch', `The passphrase does not open ${path}. Use the passphrase given at export.`);
-    }
-    throw new KeywayError('backup_invalid', `${path} is not a readable Keyway backup (damaged or not a backup). Nothing was imported.`);
   }
 }

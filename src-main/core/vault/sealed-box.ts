@@ -4,19 +4,23 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync, 
  * A passphrase-sealed blob (AES-256-GCM, key from scrypt with a random salt), used both for
  * `.keys.enc` and for `keyway keys export` backups.
  *
- * Layout: magic(4) version(1) logN(1) salt(16) verifier(8) iv(12) tag(16) length(4) ciphertext.
- * The verifier (a hash of the derived key) tells a wrong passphrase apart from damaged bytes, and
- * the stored length tells a truncated file apart from a tampered one.
+ * Layout (version 2): magic(4) version(1) logN(1) salt(16) check(4) verifier(8) iv(12) tag(16)
+ * length(4) ciphertext. The check (a hash of the bytes before it) tells a flipped salt or cost byte
+ * apart from a wrong passphrase, the verifier (a hash of the derived key) tells a wrong passphrase
+ * apart from damaged contents, and the stored length tells a truncated file apart from a tampered
+ * one. Version 1 (no check) is still read; the next write upgrades it.
  */
-const VERSION = 1;
+const VERSION = 2;
 const SALT_BYTES = 16;
+const CHECK_BYTES = 4;
 const VERIFIER_BYTES = 8;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const HEADER_BYTES = 4 + 1 + 1 + SALT_BYTES + VERIFIER_BYTES + IV_BYTES + TAG_BYTES + 4;
+const PARAMS_BYTES = 4 + 1 + 1 + SALT_BYTES;
+const headerBytes = (version: number): number => PARAMS_BYTES + (version >= 2 ? CHECK_BYTES : 0) + VERIFIER_BYTES + IV_BYTES + TAG_BYTES + 4;
 export const DEFAULT_LOG_N = 15;
 
-export type OpenFailure = 'not_sealed' | 'truncated' | 'wrong_passphrase' | 'damaged';
+export type OpenFailure = 'not_sealed' | 'truncated' | 'wrong_passphrase' | 'header_damaged' | 'damaged';
 
 export class SealedBoxError extends Error {
   constructor(readonly reason: OpenFailure) {
@@ -37,6 +41,10 @@ export function deriveSealingKey(passphrase: string, salt: Buffer = randomBytes(
   return { salt, logN, key };
 }
 
+function checkOf(params: Buffer): Buffer {
+  return createHash('sha256').update('keyway-sealed-box-header').update(params).digest().subarray(0, CHECK_BYTES);
+}
+
 function verifierOf(key: Buffer): Buffer {
   return createHash('sha256').update('keyway-sealed-box-verifier').update(key).digest().subarray(0, VERIFIER_BYTES);
 }
@@ -44,11 +52,12 @@ function verifierOf(key: Buffer): Buffer {
 export function seal(plaintext: Buffer, sealingKey: SealingKey, magic: string): Buffer {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', sealingKey.key, iv);
-  const header = Buffer.alloc(HEADER_BYTES);
+  const header = Buffer.alloc(headerBytes(VERSION));
   let at = header.write(magic, 0, 'latin1');
   at = header.writeUInt8(VERSION, at);
   at = header.writeUInt8(sealingKey.logN, at);
   at += sealingKey.salt.copy(header, at);
+  at += checkOf(header.subarray(0, PARAMS_BYTES)).copy(header, at);
   at += verifierOf(sealingKey.key).copy(header, at);
   at += iv.copy(header, at);
   const tagAt = at;
@@ -64,20 +73,26 @@ export function seal(plaintext: Buffer, sealingKey: SealingKey, magic: string): 
 export interface SealedHeader {
   salt: Buffer;
   logN: number;
+  version: number;
 }
 
 export function readHeader(blob: Buffer, magic: string): SealedHeader {
   if (blob.length < 4 || blob.subarray(0, 4).toString('latin1') !== magic) throw new SealedBoxError('not_sealed');
-  if (blob.length < HEADER_BYTES) throw new SealedBoxError('truncated');
-  if (blob.readUInt8(4) !== VERSION) throw new SealedBoxError('not_sealed');
+  if (blob.length < 5) throw new SealedBoxError('truncated');
+  const version = blob.readUInt8(4);
+  if (version !== 1 && version !== 2) throw new SealedBoxError('not_sealed');
+  if (blob.length < headerBytes(version)) throw new SealedBoxError('truncated');
+  if (version >= 2 && !timingSafeEqual(blob.subarray(PARAMS_BYTES, PARAMS_BYTES + CHECK_BYTES), checkOf(blob.subarray(0, PARAMS_BYTES)))) {
+    throw new SealedBoxError('header_damaged');
+  }
   const logN = blob.readUInt8(5);
-  if (logN < 10 || logN > 20) throw new SealedBoxError('damaged');
-  return { salt: Buffer.from(blob.subarray(6, 6 + SALT_BYTES)), logN };
+  if (logN < 10 || logN > 20) throw new SealedBoxError('header_damaged');
+  return { salt: Buffer.from(blob.subarray(6, 6 + SALT_BYTES)), logN, version };
 }
 
 export function open(blob: Buffer, sealingKey: SealingKey, magic: string): Buffer {
-  readHeader(blob, magic);
-  let at = 6 + SALT_BYTES;
+  const { version } = readHeader(blob, magic);
+  let at = PARAMS_BYTES + (version >= 2 ? CHECK_BYTES : 0);
   const verifier = blob.subarray(at, at + VERIFIER_BYTES);
   at += VERIFIER_BYTES;
   if (!timingSafeEqual(verifier, verifierOf(sealingKey.key))) throw new SealedBoxError('wrong_passphrase');
@@ -92,7 +107,7 @@ export function open(blob: Buffer, sealingKey: SealingKey, magic: string): Buffe
   if (ciphertext.length < length) throw new SealedBoxError('truncated');
   if (ciphertext.length > length) throw new SealedBoxError('damaged');
   const decipher = createDecipheriv('aes-256-gcm', sealingKey.key, iv);
-  decipher.setAAD(Buffer.concat([blob.subarray(0, tagAt), blob.subarray(tagAt + TAG_BYTES, HEADER_BYTES)]));
+  decipher.setAAD(Buffer.concat([blob.subarray(0, tagAt), blob.subarray(tagAt + TAG_BYTES, headerBytes(version))]));
   decipher.setAuthTag(tag);
   try {
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]);

@@ -47,7 +47,12 @@ describe('maskKey and fingerprintKey', () => {
     expect(maskKey('short')).toBe('...');
   });
 
-  it('gives the first 12 hex digits of sha256', () => {
-    expect(fingerprintKey('abc')).toBe('ba7816bf8f01');
+  it('keys the fingerprint: equal values match under one install secret, and the plain sha256 of a short value is not it', () => {
+    const secret = Buffer.alloc(32, 7);
+    expect(fingerprintKey('hunter2', secret)).toMatch(/^[0-9a-f]{12}$/);
+    expect(fingerprintKey('hunter2', secret)).toBe(fingerprintKey('hunter2', Buffer.alloc(32, 7)));
+    expect(fingerprintKey('hunter2', secret)).not.toBe(fingerprintKey('hunter2', Buffer.alloc(32, 8)));
+    // sha256("hunter2") starts f52fbd32b2b3: a guess hashed without the secret no longer matches.
+    expect(fingerprintKey('hunter2', secret)).not.toBe('f52fbd32b2b3');
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ServiceEventMap } from '../../../src-main/shared/events.js';
+import { isKeyAccount } from '../../../src-main/core/vault/vault-accounts.js';
 import { canaryCore, canaryKey } from '../../support/canary.js';
 import { openTestService } from '../../support/service.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -113,7 +114,7 @@ describe('KeyVault through KeywayService', () => {
     const rotated = await service.rotateKey({ provider: 'openai', new_api_key: fresh }, CLI);
     expect(rotated.key.previous_fingerprint).toBeNull();
     expect(await service.keys.getSecret('openai', 'default', { allowPrevious: true })).toEqual({ current: fresh });
-    expect(await (await service.keys.store()).accounts()).toEqual(['openai:default']);
+    expect((await (await service.keys.store()).accounts()).filter(isKeyAccount)).toEqual(['openai:default']);
   });
 
   it('refuses to rotate a missing key or to "rotate" to the same value', async () => {
@@ -130,7 +131,7 @@ describe('KeyVault through KeywayService', () => {
     const { removed } = await service.removeKey({ provider: 'google' }, CLI);
     expect(removed.id).toBe('google:default');
     expect(service.listKeys().keys).toEqual([]);
-    expect(await (await service.keys.store()).accounts()).toEqual([]);
+    expect((await (await service.keys.store()).accounts()).filter(isKeyAccount)).toEqual([]);
     await expect(service.removeKey({ provider: 'google' }, CLI)).rejects.toMatchObject({ code: 'key_not_found', message: expect.stringContaining('keyway keys add google') });
   });
 
