@@ -29,6 +29,11 @@ export class CliIo {
     this.json = options.json ?? false;
   }
 
+  /** --data-dir as given (resolveDataDir applies KEYWAY_DATA_DIR and the default). */
+  get dataDirOption(): string | undefined {
+    return this.#serviceOptions.dataDir;
+  }
+
   service(): Promise<KeywayService> {
     this.#service ??= import('../core/service.js').then(({ KeywayService }) => KeywayService.open({ ...this.#serviceOptions, env: this.env }));
     return this.#service;

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerMcpCommand } from './commands/mcp.js';
 import { registerMcpConfigCommand } from './commands/mcp-config.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerExecCommand } from './commands/exec.js';
 import { registerTrackCommand } from './commands/track.js';
 import { registerUsageCommands } from './commands/usage.js';
 import { registerEstimateCommand } from './commands/estimate.js';
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
   registerKeyCommands(program, io);
   registerAuditCommands(program, io);
   registerServeCommand(program, io);
+  registerExecCommand(program, io);
   registerMcpCommand(program, io);
   registerMcpConfigCommand(program, io);
   registerTrackCommand(program, io);

@@ -50,6 +50,7 @@ function handlersFor(s: KeywayService): Handlers {
     'config.get': () => s.config.current(),
     'audit.list': (input) => s.auditLog.read(input.limit),
     'audit.verify': () => s.auditLog.verify(),
+    'audit.access': (input) => s.gatewayAccess(input.days),
     'tokens.list': (input) => ({ tokens: s.tokens.list(input.kind) }),
     'tokens.create': (input, caller) => audited(s, caller, 'token.create', `${input.kind} ${input.name}`, () => s.tokens.create(input)),
     'tokens.revoke': (input, caller) => audited(s, caller, 'token.revoke', input.id, () => s.tokens.revoke(input.id)),

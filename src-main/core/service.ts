@@ -23,7 +23,7 @@ import type {
   SetBudgetInput,
   SettleReservationInput,
 } from '../shared/budget.js';
-import type { CostEstimate, EstimateCostInput, ExportUsageInput, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, GatewayAccessReport, GetUsageInput, TokenCount, TrackRequestInput, TrackResult, UsageReport } from '../shared/usage.js';
 import type { BudgetManager } from './budget/budget-manager.js';
 import type { PriceCatalog } from './prices/price-catalog.js';
 import { Accounting } from './accounting.js';
@@ -201,6 +201,11 @@ export class KeywayService {
 
   getUsage(input: GetUsageInput = {}): UsageReport {
     return this.usage.getUsage(input);
+  }
+
+  /** The gateway's access log for keys: requests per local day, key and client. */
+  gatewayAccess(days: number): GatewayAccessReport {
+    return this.usage.gatewayAccess(days);
   }
 
   estimateCost(input: EstimateCostInput): CostEstimate {

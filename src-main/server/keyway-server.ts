@@ -1,6 +1,8 @@
 import { unlinkSync } from 'node:fs';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { KeywayService } from '../core/service.js';
+import { createGateway } from '../gateway/gateway.js';
+import type { GatewayTokenVerifier } from '../gateway/gateway-token.js';
 import { apiRoutes } from '../http/api-routes.js';
 import { dashboardToken } from '../http/auth.js';
 import type { HttpRoute } from '../http/route.js';
@@ -23,8 +25,10 @@ export interface KeywayServerOptions {
   log?: (line: string) => void;
   /** The built renderer served at /ui (default: the one next to the CLI build). */
   uiDir?: string;
-  /** More routes behind tokens of a kind (the gateway's, for gateway tokens). */
+  /** More routes behind tokens of a kind. */
   routes?: Partial<Record<TokenKind, HttpRoute[]>>;
+  /** Where gateway tokens are checked; defaults to the service's token store (gateway tokens only). */
+  gatewayTokens?: GatewayTokenVerifier;
 }
 
 export interface RunningKeywayServer {
@@ -63,12 +67,15 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
   const socket = await listenMcpSocket(path, deps, (server) => registerOwnerRpc(server, service));
   const mcp = mcpHttpEndpoint(deps);
   const extra = options.routes ?? {};
+  // The gateway finds its clients' tokens in whichever header their SDK uses (x-api-key,
+  // x-goog-api-key, Authorization), so it mounts as a public route and checks gateway tokens itself.
+  const gateway = createGateway({ service, tokens: options.gatewayTokens ?? { verify: (presented) => service.tokens.verify(presented, 'gateway') }, log });
   let http;
   try {
     http = await startHttpServer({
       authenticate: (bearer) => service.tokens.verify(bearer),
       port: options.port,
-      publicRoutes: staticUiRoutes(options.uiDir),
+      publicRoutes: [gateway.route, ...staticUiRoutes(options.uiDir)],
       routes: {
         dashboard: [...apiRoutes(service), ...(extra.dashboard ?? [])],
         editor: [mcp.route, ...(extra.editor ?? [])],
@@ -77,6 +84,7 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
       log,
     });
   } catch (error) {
+    await gateway.close();
     await socket.close();
     removeSocketFile(path);
     if (isErrnoException(error) && error.code === 'EADDRINUSE') {
@@ -104,6 +112,7 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
       (closing ??= (async () => {
         await mcp.close();
         await http.close();
+        await gateway.close();
         await socket.close();
         removeSocketFile(path);
         removeServerInfo(dataDir, process.pid);

@@ -45,6 +45,7 @@ import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
   type CostEstimate,
+  type GatewayAccessReport,
   type TokenCount,
   type TrackResult,
   type UsageReport,
@@ -56,6 +57,10 @@ const NoInputSchema = z.strictObject({});
 export const AuditListInputSchema = z
   .object({ limit: z.number().int().min(1, 'limit must be at least 1').max(1000, 'limit must be at most 1000').default(100) })
   .strict();
+
+export const AuditAccessInputSchema = z.strictObject({
+  days: z.number().int().min(1, 'days must be at least 1').max(366, 'days must be at most 366').default(7),
+});
 
 const PathSchema = z.string().min(1, 'path must not be empty').max(4096, 'path is longer than 4096 characters');
 const PassphraseSchema = z.string().max(1024, 'passphrase is longer than 1024 characters');
@@ -130,6 +135,7 @@ export const CHANNELS = {
   'config.get': spec(NoInputSchema, false, OWNER, 'config.get'),
   'audit.list': spec(AuditListInputSchema, false, OWNER, 'audit.list'),
   'audit.verify': spec(NoInputSchema, false, OWNER, 'audit.verify'),
+  'audit.access': spec(AuditAccessInputSchema, false, OWNER, 'audit.access'),
   'tokens.list': spec(TokenListInputSchema, false, OWNER, 'token.list'),
   'tokens.create': spec(CreateTokenInputSchema, true, OWNER, 'token.create'),
   'tokens.revoke': spec(TokenIdSchema, true, OWNER, 'token.revoke'),
@@ -171,6 +177,7 @@ export interface ChannelResults {
   'config.get': RoutingConfig;
   'audit.list': AuditEntry[];
   'audit.verify': AuditVerifyResult;
+  'audit.access': GatewayAccessReport;
   'tokens.list': { tokens: TokenRecord[] };
   'tokens.create': CreatedToken;
   'tokens.revoke': TokenRecord;

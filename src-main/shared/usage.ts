@@ -96,6 +96,47 @@ export interface TrackResult {
   /** null when the model has no known price (see warnings); never silently 0. */
   cost_usd: number | null;
   warnings: string[];
+  /** Requests that came through the gateway carry where they came from and how they ended. */
+  gateway?: GatewayRecordFields;
+}
+
+/** Who sent a gateway request, which way it went and how it ended (absent on track_request records). */
+export interface GatewayRecordFields {
+  /** The gateway token's name, or the command `keyway exec` ran. */
+  client: string | null;
+  /** The gateway token's id (spend caps add up per token). */
+  token_id: string | null;
+  project: string | null;
+  /** e.g. `openai/v1/chat/completions`, or `v1/auto -> anthropic` */
+  route: string;
+  /**
+   * ok; upstream_error (the provider answered 5xx, 429 or 401); client_error (the provider refused
+   * the request itself, other 4xx); cut (the upstream stream broke); client_closed; unreachable.
+   */
+  status: GatewayStatus;
+  ttfb_ms: number | null;
+  /** Reasoning / thinking tokens (already counted in output_tokens). */
+  reasoning_tokens: number;
+}
+
+export const GATEWAY_STATUSES = ['ok', 'upstream_error', 'client_error', 'cut', 'client_closed', 'unreachable'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
+
+/** Access log for keys: gateway requests per local day, provider key and client (aggregated, not one line per request). */
+export interface GatewayAccessRow {
+  day: string;
+  provider: ProviderId;
+  key_label: string | null;
+  client: string | null;
+  requests: number;
+  failures: number;
+}
+
+export interface GatewayAccessReport {
+  days: number;
+  time_zone: string;
+  /** Newest day first; within a day, busiest first. */
+  rows: GatewayAccessRow[];
 }
 
 /** How many local days back, including today. */
@@ -219,6 +260,11 @@ export interface UsageRecord {
   task_type: string | null;
   key_label: string | null;
   client: string | null;
+  project: string | null;
+  route: string | null;
+  status: string | null;
+  ttfb_ms: number | null;
+  reasoning_tokens: number;
 }
 
 export interface TokenCount {

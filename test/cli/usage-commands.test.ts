@@ -125,9 +125,9 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(exported.code).toBe(0);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client,priced_as,price_source,price_version');
-    expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0,0\.036,true,250,analysis,,cli,gpt-4,seed,seed$/);
-    expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli,llama2,local,local$/);
+    expect(lines[0]).toBe('id,time,provider,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,cost_usd,success,latency_ms,task_type,key_label,client,priced_as,price_source,price_version,project,route,status,ttfb_ms,reasoning_tokens');
+    expect(lines[1]).toMatch(/^1,[^,]+,openai,gpt-4,1000,100,0,0,0\.036,true,250,analysis,,cli,gpt-4,seed,seed,,,,,0$/);
+    expect(lines[2]).toMatch(/^2,[^,]+,local,llama2,10,10,0,0,0,false,,,,cli,llama2,local,local,,,,,0$/);
     const json = await keyway('usage', 'export', '--format', 'json', '--provider', 'local');
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 2, provider: 'local', success: false })]);
   });

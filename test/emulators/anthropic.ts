@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { chunksOf, countTokens, sendJson, startSse, type EmulatorRequest, type ProviderEmulator, type ProviderProtocol } from './emulator-server.js';
+import { chatCompletion } from './openai.js';
+import { chunksOf, countTokens, sendJson, type EmulatorRequest, type ProviderEmulator, type ProviderProtocol } from './emulator-server.js';
 
 export const ANTHROPIC_MODELS = ['claude-3-5-sonnet-20241022', 'claude-3-opus-20240229', 'claude-3-haiku-20240307'];
 
@@ -20,7 +21,7 @@ function promptText(body: MessagesBody): string {
   return `${body.system ?? ''}${parts.join('')}`;
 }
 
-/** Anthropic's Messages API: `x-api-key` + `anthropic-version`, JSON and SSE with usage. */
+/** Anthropic's Messages API: `x-api-key` + `anthropic-version`; messages (JSON and SSE with usage incl. cache reads/writes), count_tokens, models. */
 export const anthropicProtocol: ProviderProtocol = {
   fail(kind, res, { retry_after_s }) {
     switch (kind) {
@@ -35,24 +36,45 @@ export const anthropicProtocol: ProviderProtocol = {
     }
   },
 
-  handle(req: EmulatorRequest, res: ServerResponse, emulator: ProviderEmulator) {
-    const isModels = req.method === 'GET' && req.path === '/v1/models';
-    const isMessages = req.method === 'POST' && req.path === '/v1/messages';
-    if (!isModels && !isMessages) return error(res, 404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
+  async handle(req: EmulatorRequest, res: ServerResponse, emulator: ProviderEmulator) {
+    const route = `${req.method} ${req.path}`;
+    if (route === 'POST /v1/chat/completions') {
+      // Anthropic's OpenAI SDK compatibility layer: the key as a bearer token, OpenAI's shapes.
+      if (!emulator.accepts(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1])) return error(res, 401, 'authentication_error', 'invalid x-api-key');
+      return chatCompletion(req, res, emulator, ANTHROPIC_MODELS);
+    }
+    const known = ['GET /v1/models', 'POST /v1/messages', 'POST /v1/messages/count_tokens'];
+    if (!known.includes(route)) return error(res, 404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
     if (!emulator.accepts(req.headers['x-api-key'])) return error(res, 401, 'authentication_error', 'invalid x-api-key');
     if (!req.headers['anthropic-version']) return error(res, 400, 'invalid_request_error', 'anthropic-version: header is required');
-    if (isModels) {
+    if (route === 'GET /v1/models') {
       const data = ANTHROPIC_MODELS.map((id) => ({ type: 'model', id, display_name: id, created_at: '2024-10-22T00:00:00Z' }));
       return sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
     }
     const body = (req.json ?? {}) as MessagesBody;
+    if (route === 'POST /v1/messages/count_tokens') {
+      if (!body.model || !Array.isArray(body.messages)) return error(res, 400, 'invalid_request_error', 'model and messages are required');
+      return sendJson(res, 200, { input_tokens: countTokens(promptText(body)) });
+    }
     if (!body.model || !Array.isArray(body.messages) || typeof body.max_tokens !== 'number') {
       return error(res, 400, 'invalid_request_error', 'model, messages and max_tokens are required');
     }
+    // input_tokens excludes cache reads and writes, which Anthropic reports (and bills) separately; thinking is part of output_tokens.
+    const { cache_read, cache_write, reasoning } = emulator.extras;
+    const cache_write_1h = Math.min(emulator.extras.cache_write_1h ?? 0, cache_write);
     const inputTokens = countTokens(promptText(body));
-    const outputTokens = countTokens(emulator.reply);
+    const outputTokens = countTokens(emulator.reply) + reasoning;
+    const usage = {
+      input_tokens: inputTokens,
+      cache_creation_input_tokens: cache_write,
+      cache_read_input_tokens: cache_read,
+      cache_creation: { ephemeral_5m_input_tokens: cache_write - cache_write_1h, ephemeral_1h_input_tokens: cache_write_1h },
+      output_tokens: outputTokens,
+    };
+    const reported = { input: inputTokens + cache_read + cache_write, output: outputTokens, cache_read, cache_write, cache_write_1h, reasoning };
     const id = `msg_emulated_${emulator.requests.length}`;
     if (!body.stream) {
+      emulator.report(reported);
       return sendJson(res, 200, {
         id,
         type: 'message',
@@ -61,23 +83,22 @@ export const anthropicProtocol: ProviderProtocol = {
         content: [{ type: 'text', text: emulator.reply }],
         stop_reason: 'end_turn',
         stop_sequence: null,
-        usage: { input_tokens: inputTokens, output_tokens: outputTokens },
-      });
+        usage: { ...usage, service_tier: 'standard' },
+      }, { 'request-id': 'req_emulated' });
     }
-    startSse(res);
-    const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    event('message_start', {
-      type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: inputTokens, output_tokens: 1 } },
-    });
-    event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-    event('ping', { type: 'ping' });
-    for (const text of chunksOf(emulator.reply)) {
-      event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
-    }
-    event('content_block_stop', { type: 'content_block_stop', index: 0 });
-    event('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } });
-    event('message_stop', { type: 'message_stop' });
-    res.end();
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const chunks = [
+      event('message_start', {
+        type: 'message_start',
+        message: { id, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
+      }),
+      event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      event('ping', { type: 'ping' }),
+      ...chunksOf(emulator.reply).map((text) => event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+      event('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      event('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } }),
+      event('message_stop', { type: 'message_stop' }),
+    ];
+    await emulator.writeStream(res, 'text/event-stream; charset=utf-8', chunks, () => emulator.report(reported));
   },
 };

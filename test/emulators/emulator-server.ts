@@ -26,11 +26,39 @@ export interface EmulatorRequest extends RecordedRequest {
   json: unknown;
 }
 
+/** Extra usage an emulator reports on top of the counted prompt and reply (cache and reasoning). */
+export interface UsageExtras {
+  /** Prompt tokens served from the provider's cache (OpenAI cached_tokens, Anthropic cache_read_input_tokens, Gemini cachedContentTokenCount). */
+  cache_read: number;
+  /** Prompt tokens written to the cache (Anthropic cache_creation_input_tokens; the others do not report it). */
+  cache_write: number;
+  /** Reasoning / thinking tokens (OpenAI reasoning_tokens, Gemini thoughtsTokenCount; part of Anthropic's output_tokens). */
+  reasoning: number;
+  /** Anthropic: the part of cache_write held for an hour (cache_creation.ephemeral_1h_input_tokens). */
+  cache_write_1h?: number;
+}
+
+/**
+ * What the emulator billed for its last answer, in Keyway's terms: `input` includes cache reads and
+ * writes, `output` includes reasoning. Tests compare the ledger with this.
+ */
+export interface ReportedUsage {
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_write: number;
+  /** Part of cache_write (Anthropic's 1-hour cache). */
+  cache_write_1h?: number;
+  reasoning: number;
+}
+
+type FailureKind = 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error';
+
 /** A provider's wire format: answers a request in the normal (`ok`) mode, and builds its error bodies. */
 export interface ProviderProtocol {
   handle(request: EmulatorRequest, res: ServerResponse, emulator: ProviderEmulator): void | Promise<void>;
   /** Writes the provider's own error response for a forced mode. */
-  fail(kind: 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error', res: ServerResponse, options: { retry_after_s: number }): void;
+  fail(kind: FailureKind, res: ServerResponse, options: { retry_after_s: number }): void;
 }
 
 /**
@@ -44,6 +72,19 @@ export class ProviderEmulator {
   readonly keys: string[];
   /** The reply text chat endpoints return. */
   reply = 'Hello from the emulator.';
+  /** Cache and reasoning tokens every answer reports (tests set them). */
+  extras: UsageExtras = { cache_read: 0, cache_write: 0, reasoning: 0 };
+  /** The usage of the latest answer that reported usage (streams: once the final usage was written). */
+  lastUsage: ReportedUsage | null = null;
+  /** Every usage an answer reported, in order. */
+  readonly reported: ReportedUsage[] = [];
+  /** Streams: after this many chunks the connection is destroyed mid-way (null: never). */
+  cutAfterChunks: number | null = null;
+  /** Streams: wait this long between chunks (a slow generator; lets a client go away mid-stream). */
+  chunkDelayMs = 0;
+  /** Streams that ended because the client went away before the last chunk. */
+  abandonedStreams = 0;
+  readonly #failNext: Array<{ kind: FailureKind; retry_after_s: number }> = [];
   #mode: EmulatorMode = 'ok';
   #options: Required<ModeOptions> = { delay_ms: 200, retry_after_s: 7 };
   readonly #protocol: ProviderProtocol;
@@ -86,6 +127,55 @@ export class ProviderEmulator {
     this.#mode = mode;
     if (mode === 'down' && !wasDown) await this.#close();
     if (mode !== 'down' && wasDown) await this.#listen();
+  }
+
+  /** The next `count` requests fail with `kind` (then the mode in force answers again): failover tests. */
+  failNext(kind: FailureKind, count = 1, options: { retry_after_s?: number } = {}): void {
+    for (let i = 0; i < count; i++) this.#failNext.push({ kind, retry_after_s: options.retry_after_s ?? 7 });
+  }
+
+  /** Back to defaults: no extras, no cuts or delays, no queued failures, nothing recorded. */
+  resetControls(): void {
+    this.extras = { cache_read: 0, cache_write: 0, reasoning: 0 };
+    this.cutAfterChunks = null;
+    this.chunkDelayMs = 0;
+    this.abandonedStreams = 0;
+    this.lastUsage = null;
+    this.reported.length = 0;
+    this.#failNext.length = 0;
+    this.requests.length = 0;
+  }
+
+  /** Notes what an answer billed (the protocols call it). */
+  report(usage: ReportedUsage): void {
+    this.lastUsage = usage;
+    this.reported.push(usage);
+  }
+
+  /**
+   * Writes a streaming answer chunk by chunk, honouring `cutAfterChunks` (destroys the socket
+   * mid-way, as a dropped upstream connection looks) and `chunkDelayMs`. `onDone` runs only when
+   * every chunk went out (so usage counts as reported only for complete streams).
+   */
+  async writeStream(res: ServerResponse, contentType: string, chunks: string[], onDone?: () => void): Promise<void> {
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const cut = this.cutAfterChunks;
+    for (let i = 0; i < chunks.length; i++) {
+      if (cut !== null && i >= cut) {
+        res.socket?.destroy();
+        return;
+      }
+      if (res.destroyed || res.socket?.destroyed) {
+        this.abandonedStreams += 1;
+        return;
+      }
+      // Before a cut, wait until each chunk is on the wire so the client sees the part before the cut.
+      if (cut !== null) await new Promise<void>((resolve) => res.write(chunks[i], () => resolve()));
+      else res.write(chunks[i]);
+      if (this.chunkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.chunkDelayMs));
+    }
+    onDone?.();
+    res.end();
   }
 
   accepts(key: string | undefined): boolean {
@@ -153,6 +243,8 @@ export class ProviderEmulator {
     } catch {
       json = undefined;
     }
+    const forced = this.#failNext.shift();
+    if (forced) return this.#protocol.fail(forced.kind, res, { retry_after_s: forced.retry_after_s });
     switch (this.#mode) {
       case 'hang':
         return;

@@ -116,4 +116,76 @@ describe('provider emulators', () => {
     await expect(fetch(`${emu.openai.baseUrl}/v1/models`, { signal: AbortSignal.timeout(100) })).rejects.toThrow();
     await emu.openai.set('ok');
   });
+
+  it('openai reports cached and reasoning tokens in chat, responses (SSE, usage in response.completed) and embeddings', async () => {
+    emu.openai.extras = { cache_read: 40, cache_write: 0, reasoning: 12 };
+    const headers = { authorization: `Bearer ${emu.openai.key}`, 'content-type': 'application/json' };
+    const chat = await fetch(`${emu.openai.baseUrl}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }) });
+    const usage = ((await chat.json()) as { usage: { prompt_tokens: number; prompt_tokens_details: { cached_tokens: number }; completion_tokens_details: { reasoning_tokens: number } } }).usage;
+    expect(usage.prompt_tokens_details.cached_tokens).toBe(40);
+    expect(usage.completion_tokens_details.reasoning_tokens).toBe(12);
+    expect(emu.openai.lastUsage).toMatchObject({ input: usage.prompt_tokens, cache_read: 40, reasoning: 12 });
+    const res = await fetch(`${emu.openai.baseUrl}/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o', input: 'hello', stream: true }) });
+    const events = (await sse(res)) as { type: string; response?: { usage: { input_tokens_details: { cached_tokens: number } } | null } }[];
+    expect(events[0]?.type).toBe('response.created');
+    expect(events.at(-1)?.type).toBe('response.completed');
+    expect(events.at(-1)?.response?.usage?.input_tokens_details.cached_tokens).toBe(40);
+    const emb = await fetch(`${emu.openai.baseUrl}/v1/embeddings`, { method: 'POST', headers, body: JSON.stringify({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'base64' }) });
+    const embBody = (await emb.json()) as { data: { embedding: string }[]; usage: { prompt_tokens: number } };
+    expect(Buffer.from(embBody.data[0]!.embedding, 'base64').length).toBe(32);
+    expect(embBody.usage.prompt_tokens).toBe(2);
+    emu.openai.resetControls();
+  });
+
+  it('anthropic reports cache reads and writes apart from input_tokens and counts tokens', async () => {
+    emu.anthropic.extras = { cache_read: 100, cache_write: 30, reasoning: 0 };
+    const headers = { 'x-api-key': emu.anthropic.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+    const body = { model: 'claude-3-5-sonnet-20241022', max_tokens: 50, messages: [{ role: 'user', content: 'hello there' }] };
+    const res = await fetch(`${emu.anthropic.baseUrl}/v1/messages`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const usage = ((await res.json()) as { usage: Record<string, number> }).usage;
+    expect(usage).toMatchObject({ input_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 30 });
+    expect(emu.anthropic.lastUsage).toMatchObject({ input: 133, cache_read: 100, cache_write: 30 });
+    const count = await fetch(`${emu.anthropic.baseUrl}/v1/messages/count_tokens`, { method: 'POST', headers, body: JSON.stringify(body) });
+    expect(await count.json()).toEqual({ input_tokens: 3 });
+    emu.anthropic.resetControls();
+  });
+
+  it('google reports cachedContentTokenCount and thoughtsTokenCount, and counts tokens', async () => {
+    emu.google.extras = { cache_read: 20, cache_write: 0, reasoning: 9 };
+    const headers = { 'x-goog-api-key': emu.google.key, 'content-type': 'application/json' };
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] });
+    const stream = await fetch(`${emu.google.baseUrl}/v1beta/models/gemini-1.5-flash:streamGenerateContent?alt=sse`, { method: 'POST', headers, body });
+    const parts = (await sse(stream)) as { usageMetadata: Record<string, number> }[];
+    expect(parts.at(-1)?.usageMetadata).toMatchObject({ cachedContentTokenCount: 20, thoughtsTokenCount: 9 });
+    const array = await fetch(`${emu.google.baseUrl}/v1beta/models/gemini-1.5-flash:streamGenerateContent`, { method: 'POST', headers, body });
+    expect(((await array.json()) as unknown[]).length).toBe(parts.length);
+    const count = await fetch(`${emu.google.baseUrl}/v1beta/models/gemini-1.5-flash:countTokens`, { method: 'POST', headers, body });
+    expect(await count.json()).toEqual({ totalTokens: 1 });
+    emu.google.resetControls();
+  });
+
+  it('ollama generates (NDJSON with counts in the done line) and embeds with prompt_eval_count', async () => {
+    const gen = await fetch(`${emu.ollama.baseUrl}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2', prompt: 'why is the sky blue' }) });
+    const lines = (await gen.text()).trim().split('\n').map((l) => JSON.parse(l) as { response: string; done: boolean; prompt_eval_count?: number });
+    expect(lines.map((l) => l.response).join('')).toBe(emu.ollama.reply);
+    expect(lines.at(-1)).toMatchObject({ done: true, prompt_eval_count: 5 });
+    const embed = await fetch(`${emu.ollama.baseUrl}/api/embed`, { method: 'POST', body: JSON.stringify({ model: 'nomic-embed-text', input: ['a', 'b'] }) });
+    expect(await embed.json()).toMatchObject({ prompt_eval_count: 2, embeddings: [expect.any(Array), expect.any(Array)] });
+  });
+
+  it('cuts a stream mid-way and fails only the next request when told', async () => {
+    emu.anthropic.cutAfterChunks = 2;
+    const headers = { 'x-api-key': emu.anthropic.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' };
+    const body = JSON.stringify({ model: 'claude-3-5-sonnet-20241022', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const res = await fetch(`${emu.anthropic.baseUrl}/v1/messages`, { method: 'POST', headers, body });
+    await expect(res.text()).rejects.toThrow();
+    expect(emu.anthropic.lastUsage).toBeNull();
+    emu.anthropic.resetControls();
+    emu.anthropic.failNext('rate_limited', 1, { retry_after_s: 2 });
+    const limited = await fetch(`${emu.anthropic.baseUrl}/v1/messages`, { method: 'POST', headers, body });
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '2']);
+    const next = await fetch(`${emu.anthropic.baseUrl}/v1/messages`, { method: 'POST', headers, body });
+    expect(next.status).toBe(200);
+    await next.text();
+  });
 });

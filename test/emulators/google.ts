@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { chunksOf, countTokens, sendJson, type ProviderProtocol } from './emulator-server.js';
+import { chatCompletion } from './openai.js';
 
 export const GOOGLE_MODELS = ['gemini-pro', 'gemini-1.5-flash', 'gemini-1.5-pro'];
 
@@ -21,7 +22,8 @@ interface GenerateBody {
 /**
  * Gemini API (v1beta): key in `x-goog-api-key` (the real API also takes `?key=`; the emulator
  * accepts it too so a test can prove Keyway never uses it). models list, generateContent and
- * streamGenerateContent (JSON array, or SSE with `alt=sse`) with usageMetadata.
+ * streamGenerateContent (JSON array, or SSE with `alt=sse`) with usageMetadata (cached and thoughts
+ * tokens from the emulator's extras), countTokens.
  */
 export const googleProtocol: ProviderProtocol = {
   fail(kind, res, { retry_after_s }) {
@@ -37,11 +39,16 @@ export const googleProtocol: ProviderProtocol = {
     }
   },
 
-  handle(req, res, emulator) {
+  async handle(req, res, emulator) {
+    if (req.method === 'POST' && req.path === '/v1beta/openai/chat/completions') {
+      // Gemini's OpenAI compatibility: the key as a bearer token, OpenAI's shapes.
+      if (!emulator.accepts(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1])) return invalidKey(res);
+      return chatCompletion(req, res, emulator, GOOGLE_MODELS);
+    }
     const key = req.headers['x-goog-api-key'] ?? req.query.key;
-    const generate = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(req.path);
+    const call = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(req.path);
     const isModels = req.method === 'GET' && req.path === '/v1beta/models';
-    if (!isModels && !(generate && req.method === 'POST')) return error(res, 404, 'NOT_FOUND', `Requested entity was not found.`);
+    if (!isModels && !(call && req.method === 'POST')) return error(res, 404, 'NOT_FOUND', `Requested entity was not found.`);
     if (key === undefined) return this.fail('forbidden', res, { retry_after_s: 0 });
     if (!emulator.accepts(key)) return invalidKey(res);
     if (isModels) {
@@ -56,28 +63,46 @@ export const googleProtocol: ProviderProtocol = {
         })),
       });
     }
-    const [, model = '', method] = generate ?? [];
+    const [, model = '', method] = call ?? [];
     if (!GOOGLE_MODELS.includes(model)) return error(res, 404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent.`);
     const body = (req.json ?? {}) as GenerateBody;
     const prompt = (body.contents ?? []).flatMap((c) => c.parts ?? []).map((p) => p.text ?? '').join('');
-    const promptTokenCount = countTokens(prompt);
+    if (method === 'countTokens') return sendJson(res, 200, { totalTokens: countTokens(prompt) });
+    // promptTokenCount includes cachedContentTokenCount; thoughtsTokenCount is billed as output beside candidatesTokenCount.
+    const { cache_read, reasoning } = emulator.extras;
+    const promptTokenCount = countTokens(prompt) + cache_read;
     const candidatesTokenCount = countTokens(emulator.reply);
+    const usageMetadata = (candidates: number, final: boolean) => ({
+      promptTokenCount,
+      candidatesTokenCount: candidates,
+      totalTokenCount: promptTokenCount + candidates + (final ? reasoning : 0),
+      ...(cache_read > 0 ? { cachedContentTokenCount: cache_read } : {}),
+      ...(final && reasoning > 0 ? { thoughtsTokenCount: reasoning } : {}),
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokenCount }],
+    });
     const response = (text: string, final: boolean, soFar: number) => ({
       candidates: [{ content: { parts: [{ text }], role: 'model' }, ...(final ? { finishReason: 'STOP' } : {}), index: 0 }],
-      usageMetadata: { promptTokenCount, candidatesTokenCount: soFar, totalTokenCount: promptTokenCount + soFar },
+      usageMetadata: usageMetadata(soFar, final),
       modelVersion: model,
+      responseId: `emulated${emulator.requests.length}`,
     });
-    if (method === 'generateContent') return sendJson(res, 200, response(emulator.reply, true, candidatesTokenCount));
+    const reported = { input: promptTokenCount, output: candidatesTokenCount + reasoning, cache_read, cache_write: 0, reasoning };
+    if (method === 'generateContent') {
+      emulator.report(reported);
+      return sendJson(res, 200, response(emulator.reply, true, candidatesTokenCount));
+    }
     const pieces = chunksOf(emulator.reply, 16);
     const parts = pieces.map((text, i) => {
       const final = i === pieces.length - 1;
       return response(text, final, final ? candidatesTokenCount : countTokens(pieces.slice(0, i + 1).join('')));
     });
     if (req.query.alt === 'sse') {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const part of parts) res.write(`data: ${JSON.stringify(part)}\r\n\r\n`);
-      return void res.end();
+      await emulator.writeStream(res, 'text/event-stream', parts.map((part) => `data: ${JSON.stringify(part)}\r\n\r\n`), () => emulator.report(reported));
+      return;
     }
-    sendJson(res, 200, parts);
+    // Without alt=sse the stream is one JSON array written element by element.
+    const chunks = parts.map((part, i) => `${i === 0 ? '[' : ',\r\n'}${JSON.stringify(part)}`);
+    chunks.push(']');
+    await emulator.writeStream(res, 'application/json; charset=UTF-8', chunks, () => emulator.report(reported));
   },
 };

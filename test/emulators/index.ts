@@ -12,6 +12,11 @@
  *   emu.ollama.models = ['llama3.2:latest']      // what /api/tags and /v1/models list
  *   emu.anthropic.reply = 'text'                 // what chat endpoints answer
  *
+ * Per test: emu.openai.extras = { cache_read, cache_write, reasoning } (usage every answer reports),
+ * emu.openai.failNext('rate_limited', 1, { retry_after_s }) (the next request only),
+ * emu.openai.cutAfterChunks = 3 (a stream's connection dies after 3 chunks), chunkDelayMs (slow
+ * generation), emu.openai.lastUsage / reported (what each answer billed, in Keyway's terms).
+ *
  * Modes: ok, unauthorized (401), forbidden (403), rate_limited (429 + retry-after), server_error
  * (500), slow ({ delay_ms }), hang (never answers), down (connection refused). Error bodies are the
  * providers' real shapes. `configFor(emu)` gives routing_config.json `providers` blocks pointing at them.
@@ -79,7 +84,7 @@ export async function startEmulators(): Promise<Emulators> {
     reset: async () => {
       for (const e of all) {
         await e.set('ok');
-        e.requests.length = 0;
+        e.resetControls();
       }
       ollama.models = [...DEFAULT_OLLAMA_MODELS];
     },

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { chunksOf, countTokens, sendJson, type ProviderProtocol } from './emulator-server.js';
+import { chunksOf, countTokens, sendJson, type ProviderEmulator, type ProviderProtocol } from './emulator-server.js';
 import { chatCompletion, openaiFailures } from './openai.js';
 
 export const OLLAMA_VERSION = '0.5.7';
@@ -18,11 +18,13 @@ interface ChatBody {
   stream?: boolean;
   messages?: { role: string; content: string }[];
   prompt?: string;
+  input?: string | string[];
 }
 
 /**
- * Ollama: /api/version, /api/tags, /api/chat (NDJSON stream by default, or one object with
- * `stream: false`), /api/embeddings, and the OpenAI-compatible /v1/models and /v1/chat/completions.
+ * Ollama: /api/version, /api/tags, /api/chat and /api/generate (NDJSON stream by default, or one
+ * object with `stream: false`; prompt_eval_count / eval_count), /api/embed, /api/embeddings, and the
+ * OpenAI-compatible /v1/models and /v1/chat/completions.
  * No authentication, like a stock Ollama.
  */
 export function ollamaProtocol(state: OllamaModels): ProviderProtocol {
@@ -62,7 +64,16 @@ export function ollamaProtocol(state: OllamaModels): ProviderProtocol {
           return sendJson(res, 200, { embedding: Array.from({ length: 8 }, (_, i) => Number(Math.sin(seed + i).toFixed(6))) });
         }
         case 'POST /api/chat':
-          return chat(body, res, emulator.reply, state.models);
+        case 'POST /api/generate':
+          return generate(route === 'POST /api/chat' ? 'chat' : 'generate', body, res, emulator, state.models);
+        case 'POST /api/embed': {
+          if (!isInstalled(body.model, state.models)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+          const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+          const prompt_eval_count = inputs.reduce((n, text) => n + countTokens(text), 0);
+          emulator.report({ input: prompt_eval_count, output: 0, cache_read: 0, cache_write: 0, reasoning: 0 });
+          const embeddings = inputs.map((text) => Array.from({ length: 8 }, (_, i) => Number(Math.sin(countTokens(text) + i).toFixed(6))));
+          return sendJson(res, 200, { model: body.model, embeddings, total_duration: 14_143_917, load_duration: 1_019_500, prompt_eval_count });
+        }
         default:
           return ollamaError(res, 404, '404 page not found');
       }
@@ -75,17 +86,22 @@ function isInstalled(model: string | undefined, models: string[]): boolean {
   return model !== undefined && model !== '' && (models.includes(model) || (!model.includes(':') && models.includes(`${model}:latest`)));
 }
 
-function chat(body: ChatBody, res: ServerResponse, reply: string, models: string[]): void {
+/** /api/chat and /api/generate: NDJSON by default, one object with `stream: false`; counts in the final (done) object. */
+async function generate(kind: 'chat' | 'generate', body: ChatBody, res: ServerResponse, emulator: ProviderEmulator, models: string[]): Promise<void> {
   if (!isInstalled(body.model, models)) return ollamaError(res, 404, `model "${body.model ?? ''}" not found, try pulling it first`);
+  const reply = emulator.reply;
   const created_at = '2024-11-28T12:00:00.000000Z';
-  const prompt_eval_count = countTokens((body.messages ?? []).map((m) => m.content).join(''));
+  const prompt = kind === 'chat' ? (body.messages ?? []).map((m) => m.content).join('') : (body.prompt ?? '');
+  const prompt_eval_count = countTokens(prompt);
   const eval_count = countTokens(reply);
+  const piece = (content: string) => (kind === 'chat' ? { message: { role: 'assistant', content } } : { response: content });
   const final = {
     model: body.model,
     created_at,
-    message: { role: 'assistant', content: '' },
+    ...piece(''),
     done_reason: 'stop',
     done: true,
+    ...(kind === 'generate' ? { context: [1, 2, 3] } : {}),
     total_duration: 5_000_000,
     load_duration: 1_000_000,
     prompt_eval_count,
@@ -93,9 +109,12 @@ function chat(body: ChatBody, res: ServerResponse, reply: string, models: string
     eval_count,
     eval_duration: 3_000_000,
   };
-  if (body.stream === false) return sendJson(res, 200, { ...final, message: { role: 'assistant', content: reply } });
-  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  for (const content of chunksOf(reply)) res.write(`${JSON.stringify({ model: body.model, created_at, message: { role: 'assistant', content }, done: false })}\n`);
-  res.write(`${JSON.stringify(final)}\n`);
-  res.end();
+  const reported = { input: prompt_eval_count, output: eval_count, cache_read: 0, cache_write: 0, reasoning: 0 };
+  if (body.stream === false) {
+    emulator.report(reported);
+    return sendJson(res, 200, { ...final, ...piece(reply) });
+  }
+  const lines = chunksOf(reply).map((content) => `${JSON.stringify({ model: body.model, created_at, ...piece(content), done: false })}\n`);
+  lines.push(`${JSON.stringify(final)}\n`);
+  await emulator.writeStream(res, 'application/x-ndjson', lines, () => emulator.report(reported));
 }

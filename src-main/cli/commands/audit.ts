@@ -15,6 +15,21 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
     });
 
   audit
+    .command('access')
+    .description('gateway access log: requests per day, provider key and client')
+    .option('--days <n>', 'local days back, including today', parseDays, 7)
+    .action(async (options: { days: number }) => {
+      io.print(await (await io.api()).call('audit.access', { days: options.days }), (r) =>
+        r.rows.length === 0
+          ? `No gateway requests in the last ${r.days} day(s).`
+          : table(
+              ['DAY', 'PROVIDER', 'KEY', 'CLIENT', 'REQUESTS', 'FAILED'],
+              r.rows.map((row) => [row.day, row.provider, row.key_label ?? '-', row.client ?? '-', String(row.requests), String(row.failures)]),
+            ),
+      );
+    });
+
+  audit
     .command('verify')
     .description('check every seal, the chain and the head anchored in the vault; exits 1 naming what was found')
     .action(async () => {
@@ -57,6 +72,12 @@ function formatEntries(entries: AuditEntry[]): string {
       e.detail ?? '',
     ]),
   );
+}
+
+function parseDays(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 366) throw new InvalidArgumentError(`--days must be a whole number from 1 to 366, got "${value}".`);
+  return n;
 }
 
 function parseLimit(value: string): number {

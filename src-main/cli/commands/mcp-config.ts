@@ -25,9 +25,17 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
     .addArgument(new Argument('<client>', MCP_CLIENTS.join(' | ')).choices(MCP_CLIENTS))
     .option('--http', 'the Streamable HTTP form (needs `keyway serve` running), with a new editor token (agent powers, /mcp only)')
     .option('--port <port>', 'HTTP port to name when no service runs (default: KEYWAY_PORT or 7391)', parsePort)
-    .action(async (client: McpClient, options: { http?: boolean; port?: number }, command: Command) => {
+    .option('--gateway', 'instead of MCP: the environment that points the client\'s provider SDKs at the Keyway gateway')
+    .action(async (client: McpClient, options: { http?: boolean; port?: number; gateway?: boolean }, command: Command) => {
       const [{ resolveDataDir }, { findRunningServer }] = await Promise.all([import('../../core/data-dir.js'), import('../../server/server-info.js')]);
       const globals = command.optsWithGlobals<{ dataDir?: string }>();
+      if (options.gateway) {
+        const running = await findRunningServer(resolveDataDir(globals.dataDir, io.env));
+        const origin = running?.http_origin ?? noServiceUrl(options.port, io.env).replace(/\/mcp$/, '');
+        io.out(await gatewayEnvironment(origin));
+        if (!io.json) io.err(GATEWAY_HINT[client]);
+        return;
+      }
       const explicitDir = globals.dataDir ?? io.env.KEYWAY_DATA_DIR;
       const dataDir = resolveDataDir(globals.dataDir, io.env);
       const env = explicitDir ? { KEYWAY_DATA_DIR: dataDir } : undefined;
@@ -52,6 +60,27 @@ export function registerMcpConfigCommand(program: Command, io: CliIo): void {
         io.err(WHERE[client]);
       }
     });
+}
+
+const GATEWAY_HINT: Record<McpClient, string> = {
+  'claude-code': 'Simplest: `keyway exec -- claude` sets these for one session (with a token revoked when it exits). Claude Code reads ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY.',
+  'claude-desktop': 'Claude Desktop calls Anthropic from its own servers and cannot use a local gateway; use MCP (keyway mcp-config claude-desktop) for routing advice and tracking.',
+  cursor: 'Cursor sends model requests through its own servers, so a 127.0.0.1 base URL is not reachable from there; use keyway exec for CLIs, and MCP for Cursor.',
+  vscode: 'Extensions that call providers from your machine (Continue, Cline, Roo) take the base URLs above (apiBase / baseUrl) and the token as their API key.',
+  json: 'Any OpenAI-compatible client: base URL <gateway>/v1, model "provider/model" or "auto", API key = the gateway token.',
+};
+
+/**
+ * Shell lines that point every provider SDK at the gateway. The token is a placeholder: create one
+ * with `keyway tokens create` (or let `keyway exec` create and revoke one per run).
+ */
+async function gatewayEnvironment(origin: string): Promise<string> {
+  const [{ gatewayVariables }, { shellQuote }] = await Promise.all([import('../../gateway/exec-env.js'), import('../../core/mcp-client-config.js')]);
+  const vars = gatewayVariables(origin, '<gateway token: keyway tokens create --kind gateway --name NAME>');
+  return Object.entries(vars)
+    .filter(([name]) => !name.startsWith('KEYWAY_'))
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
+    .join('\n');
 }
 
 /** The editors' stdio entries are the tray app's (core/mcp-client-config.ts); `json` is the bare entry. */

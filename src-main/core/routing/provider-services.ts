@@ -86,6 +86,8 @@ export class ProviderServices {
   readonly router: Router;
   readonly watcher: ConfigWatcher;
   readonly remoteChecks: RemoteChecks;
+  /** The environment provider base URLs are read from (OLLAMA_HOST). */
+  readonly env: NodeJS.ProcessEnv;
   readonly #deps: ProviderServicesDeps;
   readonly #usage: RoutingUsage;
   /** What availability checks and provider stats read. */
@@ -93,6 +95,7 @@ export class ProviderServices {
 
   constructor(deps: ProviderServicesDeps) {
     this.#deps = deps;
+    this.env = deps.env;
     this.#usage = deps.usage;
     const options = deps.options ?? {};
     const config = (): RoutingConfig => deps.config.current();
@@ -122,7 +125,12 @@ export class ProviderServices {
       },
       run: () => this.#checkRemoteProviders(),
     });
-    deps.events.on('usage.tracked', (record) => this.recordOutcome(record.provider, record.success, record.latency_ms));
+    deps.events.on('usage.tracked', (record) => {
+      // A request the provider refused as malformed, or one the client walked away from, says nothing about the provider's health.
+      const status = record.gateway?.status;
+      if (status === 'client_error' || status === 'client_closed') return;
+      this.recordOutcome(record.provider, record.success, record.latency_ms);
+    });
   }
 
   /**

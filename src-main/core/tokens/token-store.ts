@@ -107,7 +107,10 @@ export class TokenStore {
   verify(token: string | undefined, kind?: TokenKind): TokenRecord | null {
     if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
     this.#refresh();
-    const stored = this.#byHash.get(hashToken(token));
+    const hash = hashToken(token);
+    // A token another process just created is seen at once: a miss always looks at the file again.
+    if (!this.#byHash.has(hash)) this.#refresh(true);
+    const stored = this.#byHash.get(hash);
     if (!stored || !this.#active(stored, this.#now())) return null;
     if (kind !== undefined && stored.kind !== kind) return null;
     this.#lastUsed.set(stored.id, this.#now());

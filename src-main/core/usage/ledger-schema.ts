@@ -8,7 +8,7 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /** The version LEDGER_SCHEMA creates; a new file then runs the migrations from there, so each column is added in one place. */
 export const LEDGER_BASE_VERSION = 2;
 
@@ -87,4 +87,13 @@ export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
       ALTER TABLE records ADD COLUMN price_source INTEGER;
       ALTER TABLE records ADD COLUMN price_version INTEGER;
       ALTER TABLE records ADD COLUMN tier INTEGER;`,
+  // Gateway requests (issue 13): project, route, status and the gateway token's id are names (ids in
+  // `names`), ttfb in ms, reasoning tokens (already part of output). Older rows keep NULL / 0.
+  3: `ALTER TABLE records ADD COLUMN project INTEGER;
+      ALTER TABLE records ADD COLUMN route INTEGER;
+      ALTER TABLE records ADD COLUMN status INTEGER;
+      ALTER TABLE records ADD COLUMN ttfb INTEGER;
+      ALTER TABLE records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE records ADD COLUMN token INTEGER;
+      CREATE INDEX IF NOT EXISTS records_by_token ON records (token) WHERE token IS NOT NULL;`,
 };

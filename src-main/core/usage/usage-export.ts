@@ -18,6 +18,11 @@ const COLUMNS: Array<keyof UsageRecord> = [
   'priced_as',
   'price_source',
   'price_version',
+  'project',
+  'route',
+  'status',
+  'ttfb_ms',
+  'reasoning_tokens',
 ];
 
 /** The export as a stream of text chunks (one per record), so a large ledger never sits in memory. */

@@ -1,8 +1,12 @@
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
+  type GatewayAccessReport,
+  type GatewayAccessRow,
+  type GatewayRecordFields,
   type GetUsageInput,
   type ProviderActivity,
   type TrackResult,
@@ -23,6 +27,8 @@ export const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 24 * 3600 * 1000;
 const LATENCY_SAMPLE = 200;
 const EXPORT_PAGE = 5000;
+/** Access-log rows are counted per quarter hour and then folded into local days (every zone offset is a multiple of 15 minutes). */
+const ACCESS_BUCKET_MS = 15 * 60_000;
 
 export interface UsageLedgerOptions {
   /** usage.db; created owner-only (0600), as are its -wal and -shm files. */
@@ -61,6 +67,7 @@ interface Pending {
   keyLabel: string | null;
   client: string | null;
   reservation: string | null;
+  gateway: GatewayRecordFields | null;
   /** Returned to the caller; `id` is filled in at commit. */
   result: TrackResult;
   resolve: (result: TrackResult) => void;
@@ -68,9 +75,11 @@ interface Pending {
 }
 
 /**
- * The append-only usage ledger in SQLite (WAL, synchronous=FULL). Calls to `track` made in the
- * same tick share one transaction (group commit); each promise resolves only after that COMMIT,
- * so an acknowledged record survives a crash. Several processes may write the same file.
+ * The append-only usage ledger in SQLite (WAL). Calls to `track` made in the same tick share one
+ * transaction (group commit); each promise resolves only after that COMMIT and an fdatasync of the
+ * WAL file (run on libuv's pool, so the event loop never waits for the disk; commits that land
+ * while a sync runs share the next one), so an acknowledged record survives a crash or power
+ * loss. Several processes may write the same file.
  */
 export class UsageLedger {
   readonly path: string;
@@ -85,6 +94,10 @@ export class UsageLedger {
   #scheduled = false;
   #closed = false;
   #lastPrune = 0;
+  #walFd: number | null = null;
+  #syncing = false;
+  /** Committed batches waiting for the WAL sync that makes them durable. */
+  #awaitingSync: Array<() => void> = [];
   readonly #names = new Map<string, number>();
   readonly #freshNames = new Map<string, number>();
   readonly #commitBatch: (batch: Pending[]) => number[];
@@ -103,8 +116,9 @@ export class UsageLedger {
       insertName: db.prepare('INSERT OR IGNORE INTO names (name) VALUES (?)'),
       selectName: db.prepare<[string], { id: number }>('SELECT id FROM names WHERE name = ?'),
       insertRecord: db.prepare(
-        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, priced_as, price_source, price_version, tier)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO records (ts, provider, model, input, output, cached, cache_write, cost, ok, latency, task, key_label, client, priced_as, price_source, price_version, tier,
+           project, route, status, ttfb, reasoning, token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertDaily: db.prepare(
         `INSERT INTO daily (day, provider, model, requests, successes, input, output, cached, cache_write, cost, unpriced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -132,6 +146,12 @@ export class UsageLedger {
         `SELECT latency FROM (SELECT latency FROM records WHERE provider = ? ORDER BY ts DESC LIMIT ${LATENCY_SAMPLE * 5})
          WHERE latency IS NOT NULL LIMIT ${LATENCY_SAMPLE}`,
       ),
+      spentByToken: db.prepare<[string], { cost: number | null }>('SELECT sum(r.cost) AS cost FROM records r JOIN names n ON n.id = r.token WHERE n.name = ?'),
+      access: db.prepare<[number], { bucket: number; provider: number; key_label: string | null; client: string | null; requests: number; successes: number }>(
+        `SELECT r.ts / ${ACCESS_BUCKET_MS} AS bucket, r.provider, k.name AS key_label, c.name AS client, count(*) AS requests, sum(r.ok) AS successes
+         FROM records r LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
+         WHERE r.token IS NOT NULL AND +r.ts >= ? GROUP BY 1, 2, 3, 4`,
+      ),
       lastUsed: db.prepare<[number], { ts: number }>('SELECT ts FROM records WHERE provider = ? ORDER BY ts DESC LIMIT 1'),
       prune: db.prepare('DELETE FROM records WHERE provider = ? AND ts < ?'),
     };
@@ -146,9 +166,9 @@ export class UsageLedger {
 
   /**
    * Validates, prices and queues one record; resolves once it is durable. Invalid input rejects
-   * with invalid_input and records nothing.
+   * with invalid_input and records nothing. `gateway` is set only by the gateway (never from input).
    */
-  track(input: unknown, defaults: { client?: string } = {}): Promise<TrackResult> {
+  track(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields } = {}): Promise<TrackResult> {
     if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
     let pending: Pending;
     try {
@@ -263,6 +283,30 @@ export class UsageLedger {
     return spent;
   }
 
+  /** Gateway requests per local day, provider key and client over the last `days` local days. */
+  gatewayAccess(days: number): GatewayAccessReport {
+    const now = this.#now().getTime();
+    const since = this.calendar.startOfDayKey(this.calendar.firstDayKey(now, days));
+    const rows = new Map<string, GatewayAccessRow & { dayKey: number }>();
+    for (const row of this.#sql.access.all(since)) {
+      const provider = PROVIDER_BY_CODE.get(row.provider);
+      if (!provider) continue;
+      const dayKey = this.calendar.dayKey(row.bucket * ACCESS_BUCKET_MS);
+      const key = `${dayKey}|${provider}|${row.key_label ?? ''}|${row.client ?? ''}`;
+      const found = getOr(rows, key, () => ({ dayKey, day: dayKeyToString(dayKey), provider, key_label: row.key_label, client: row.client, requests: 0, failures: 0 }));
+      found.requests += row.requests;
+      found.failures += row.requests - row.successes;
+    }
+    const sorted = [...rows.values()].sort((a, b) => b.dayKey - a.dayKey || b.requests - a.requests);
+    return { days, time_zone: this.calendar.timeZone, rows: sorted.map(({ dayKey: _, ...row }) => row) };
+  }
+
+  /** Micro-dollars recorded for one gateway token, ever (its spend cap). Raw records past retention no longer count. */
+  spentMicrosByToken(tokenId: string): number {
+    return this.#sql.spentByToken.get(tokenId)?.cost ?? 0;
+
+  }
+
   /** spentMicrosByProvider for `fromDay`..`toDay` and for `toDay` alone, in one query (budgets ask for both on every check). */
   spentMicrosRangeAndLastDay(fromDay: number, toDay: number): { range: Map<ProviderId, number>; lastDay: Map<ProviderId, number> } {
     const range = new Map<ProviderId, number>();
@@ -293,13 +337,16 @@ export class UsageLedger {
       {
         id: number; ts: number; provider: number; model: string; input: number; output: number; cached: number; cache_write: number; cost: number | null; ok: number; latency: number | null;
         task: string | null; key_label: string | null; client: string | null; priced_as: string | null; price_source: number | null; price_version: string | null;
+        project: string | null; route: string | null; status: string | null; ttfb: number | null; reasoning: number;
       }
     >(
       `SELECT r.id, r.ts, r.provider, m.name AS model, r.input, r.output, r.cached, r.cache_write, r.cost, r.ok, r.latency,
-              t.name AS task, k.name AS key_label, c.name AS client, pa.name AS priced_as, r.price_source, pv.name AS price_version
+              t.name AS task, k.name AS key_label, c.name AS client, pa.name AS priced_as, r.price_source, pv.name AS price_version,
+              pj.name AS project, rt.name AS route, st.name AS status, r.ttfb, r.reasoning
        FROM records r JOIN names m ON m.id = r.model LEFT JOIN names t ON t.id = r.task
        LEFT JOIN names k ON k.id = r.key_label LEFT JOIN names c ON c.id = r.client
        LEFT JOIN names pa ON pa.id = r.priced_as LEFT JOIN names pv ON pv.id = r.price_version
+       LEFT JOIN names pj ON pj.id = r.project LEFT JOIN names rt ON rt.id = r.route LEFT JOIN names st ON st.id = r.status
        WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ${EXPORT_PAGE}`,
     );
     for (let after = 0; ; ) {
@@ -323,6 +370,11 @@ export class UsageLedger {
           task_type: row.task,
           key_label: row.key_label,
           client: row.client,
+          project: row.project,
+          route: row.route,
+          status: row.status,
+          ttfb_ms: row.ttfb,
+          reasoning_tokens: row.reasoning,
         };
       }
       if (page.length < EXPORT_PAGE) return;
@@ -343,10 +395,18 @@ export class UsageLedger {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    if (this.#awaitingSync.length > 0) {
+      this.#syncNowQuietly();
+      const waiting = this.#awaitingSync;
+      this.#awaitingSync = [];
+      for (const settle of waiting) settle();
+    }
+    if (this.#walFd !== null) closeSync(this.#walFd);
+    this.#walFd = null;
     this.db.close();
   }
 
-  #prepare(input: unknown, defaults: { client?: string }): Pending {
+  #prepare(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields }): Pending {
     const parsed = parseInput(TrackRequestInputSchema, input);
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
@@ -360,7 +420,8 @@ export class UsageLedger {
       ts,
     );
     const cost = priced.cost_micros;
-    const client = parsed.client ?? defaults.client ?? null;
+    const gateway = defaults.gateway ?? null;
+    const client = parsed.client ?? gateway?.client ?? defaults.client ?? null;
     return {
       ts,
       day: this.calendar.dayKey(ts),
@@ -381,6 +442,7 @@ export class UsageLedger {
       keyLabel: parsed.key_label ?? null,
       client,
       reservation: parsed.reservation ?? null,
+      gateway,
       result: {
         id: 0,
         time: new Date(ts).toISOString(),
@@ -399,6 +461,7 @@ export class UsageLedger {
         latency_ms: parsed.latency_ms ?? null,
         cost_usd: cost === null ? null : microsToUsd(cost),
         warnings: priced.warnings.length > 0 ? [...priced.warnings] : [],
+        ...(gateway ? { gateway } : {}),
       },
       resolve: noop,
       reject: noop,
@@ -427,15 +490,62 @@ export class UsageLedger {
     });
     const settle = () => batch.forEach((p) => p.resolve(p.result));
     if (this.#now().getTime() - this.#lastPrune > 3600_000) this.#pruneQuietly();
-    let after: void | Promise<void> = undefined;
-    try {
-      after = this.#afterCommit?.(results);
-    } catch {
-      // The records are committed; a failing hook must not turn them into errors.
-    }
-    if (after) after.then(settle, settle);
-    else settle();
+    this.#afterSync(() => {
+      let after: void | Promise<void> = undefined;
+      try {
+        after = this.#afterCommit?.(results);
+      } catch {
+        // The records are committed; a failing hook must not turn them into errors.
+      }
+      if (after) after.then(settle, settle);
+      else settle();
+    });
   };
+
+  /** Runs `then` once the WAL holding the latest commit is on disk; syncs are coalesced. */
+  #afterSync(then: () => void): void {
+    this.#awaitingSync.push(then);
+    if (this.#syncing) return;
+    this.#syncing = true;
+    const round = (): void => {
+      const waiting = this.#awaitingSync;
+      this.#awaitingSync = [];
+      const done = (): void => {
+        for (const settle of waiting) settle();
+        if (this.#awaitingSync.length > 0 && !this.#closed) round();
+        else this.#syncing = false;
+      };
+      const fd = this.#wal();
+      if (fd === null) {
+        // No WAL file to sync (another process checkpointed and removed it): sync the database itself.
+        this.#syncNowQuietly();
+        return done();
+      }
+      fdatasync(fd, () => done());
+    };
+    round();
+  }
+
+  /** The -wal file, opened once; null when it does not exist. */
+  #wal(): number | null {
+    if (this.#walFd !== null) return this.#walFd;
+    try {
+      this.#walFd = openSync(`${this.path}-wal`, 'r+');
+    } catch {
+      this.#walFd = null;
+    }
+    return this.#walFd;
+  }
+
+  #syncNowQuietly(): void {
+    try {
+      const fd = this.#wal();
+      if (fd !== null) fdatasyncSync(fd);
+      else this.db.pragma('wal_checkpoint(FULL)');
+    } catch {
+      // Closing anyway; SQLite's own checkpoint on close syncs what it writes.
+    }
+  }
 
   #write(batch: Pending[]): number[] {
     const ids: number[] = [];
@@ -460,6 +570,12 @@ export class UsageLedger {
         p.priceSource,
         p.priceVersion === null ? null : this.#nameId(p.priceVersion),
         p.tier,
+        p.gateway?.project == null ? null : this.#nameId(p.gateway.project),
+        p.gateway ? this.#nameId(p.gateway.route) : null,
+        p.gateway ? this.#nameId(p.gateway.status) : null,
+        p.gateway?.ttfb_ms ?? null,
+        p.gateway?.reasoning_tokens ?? 0,
+        p.gateway?.token_id == null ? null : this.#nameId(p.gateway.token_id),
       );
       ids.push(Number(info.lastInsertRowid));
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {

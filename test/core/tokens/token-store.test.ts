@@ -66,3 +66,14 @@ describe('TokenStore', () => {
     await expect(storeAt(tempDir()).revoke('tok_000000000000')).rejects.toThrow(/No token has the id tok_000000000000/);
   });
 });
+
+describe('TokenStore across processes', () => {
+  it('accepts a token another process created a moment ago', async () => {
+    const dir = tempDir();
+    const clock = { now: Date.parse('2026-12-01T10:00:00Z') };
+    const service = storeAt(dir, clock);
+    expect(service.list()).toEqual([]);
+    const { token } = await storeAt(dir, clock).create({ kind: 'gateway', name: 'exec:python' });
+    expect(service.verify(token, 'gateway')?.name).toBe('exec:python');
+  });
+});

@@ -22,6 +22,11 @@ const record = (over: Partial<UsageRecord>): UsageRecord => ({
   priced_as: 'gpt-4',
   price_source: 'catalog',
   price_version: 'genai-prices 0.1.8',
+  project: null,
+  route: null,
+  status: null,
+  ttfb_ms: null,
+  reasoning_tokens: 0,
   ...over,
 });
 

@@ -7,6 +7,7 @@ import { KeywayError } from '../../../src-main/core/errors.js';
 import { PriceCatalog } from '../../../src-main/core/prices/price-catalog.js';
 import { LocalCalendar } from '../../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../../src-main/core/usage/usage-ledger.js';
+import { SCHEMA_VERSION } from '../../../src-main/core/usage/ledger-schema.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const CLI = { principal: 'owner', actor: 'cli' } as const;
@@ -216,7 +217,7 @@ describe('usage ledger', () => {
       [null, null, null],
       ['gpt-4', 'seed', 'seed'],
     ]);
-    expect(ledger.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     ledger.close();
   });
 
@@ -228,6 +229,29 @@ describe('usage ledger', () => {
     const row = ledger.db.prepare('SELECT priced_as, price_source, price_version, tier FROM records').get() as Record<string, number>;
     expect(row.tier).toBe(200_000);
     expect([...ledger.records()][0]).toMatchObject({ priced_as: 'claude-sonnet-4-5', price_source: 'catalog', price_version: tracked.price_version });
+
+    ledger.close();
+  });
+
+  it('migrates a schema-3 usage.db to gateway columns: old rows read back with no project, route or status', async () => {
+    const dir = tempDir();
+    const first = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
+    await first.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 });
+    // Back to schema 3 (price provenance, no gateway columns), as an older Keyway left it.
+    first.db.exec(`DROP INDEX records_by_token;
+      ALTER TABLE records DROP COLUMN project; ALTER TABLE records DROP COLUMN route; ALTER TABLE records DROP COLUMN status;
+      ALTER TABLE records DROP COLUMN ttfb; ALTER TABLE records DROP COLUMN reasoning; ALTER TABLE records DROP COLUMN token;
+      PRAGMA user_version = 3;`);
+    first.close();
+    const ledger = openLedger(dir, () => new Date('2026-03-10T12:00:00Z'));
+    const gateway = { client: 'ci', token_id: 'tok_1', project: 'web', route: 'openai/v1/chat/completions', status: 'ok' as const, ttfb_ms: 3, reasoning_tokens: 2 };
+    const tracked = await ledger.track({ provider: 'openai', model: 'gpt-4', input_tokens: 10, output_tokens: 5 }, { gateway });
+    expect(tracked.gateway).toEqual(gateway);
+    const rows = [...ledger.records()];
+    expect(rows[0]).toMatchObject({ project: null, route: null, status: null, ttfb_ms: null, reasoning_tokens: 0 });
+    expect(rows[1]).toMatchObject({ client: 'ci', project: 'web', route: 'openai/v1/chat/completions', status: 'ok', ttfb_ms: 3, reasoning_tokens: 2 });
+    expect(ledger.spentMicrosByToken('tok_1')).toBe(Math.round(tracked.cost_usd! * 1e6));
+    expect(ledger.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     ledger.close();
   });
 });

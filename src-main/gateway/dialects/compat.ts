@@ -1,0 +1,34 @@
+import type { ProviderId } from '../../shared/providers.js';
+import type { Dialect } from '../dialect.js';
+import { openaiError, openaiFold, openaiInspect, openaiMayCarryUsage, openaiStreamError } from './openai.js';
+
+/** Where each provider serves its OpenAI-compatible chat completions, under its base URL. */
+const COMPAT_CHAT_PATH: Record<ProviderId, string> = {
+  openai: '/v1/chat/completions',
+  anthropic: '/v1/chat/completions',
+  google: '/v1beta/openai/chat/completions',
+  local: '/v1/chat/completions',
+};
+
+export function compatChatPath(provider: ProviderId): string {
+  return COMPAT_CHAT_PATH[provider];
+}
+
+/**
+ * A provider's own OpenAI-compatible API (Anthropic's and Gemini's compatibility layers, Ollama's
+ * /v1, OpenAI itself) as the /v1 endpoint speaks to it: OpenAI's shapes, usage and errors, and the
+ * key as a bearer token.
+ */
+export function compatDialect(provider: ProviderId): Dialect {
+  return {
+    provider,
+    prefix: '/v1',
+    operation: (method, path) => (method === 'POST' && path === '/chat/completions' ? { name: 'chat', metered: true } : null),
+    inspect: (op, body) => openaiInspect(op, body),
+    authHeaders: (secret): Record<string, string> => (secret === undefined ? {} : { authorization: `Bearer ${secret}` }),
+    mayCarryUsage: openaiMayCarryUsage,
+    fold: openaiFold,
+    error: openaiError,
+    streamError: (_format, message) => openaiStreamError(message),
+  };
+}
