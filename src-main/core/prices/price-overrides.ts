@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { PriceOverridesSchema, type PriceOverrides as OverridesFile } from '../../shared/prices.js';
 import type { ProviderId } from '../../shared/providers.js';
-import { isErrnoException } from '../errors.js';
+import { isErrnoException, isKeywayError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
 import { lineOfPath, syntaxErrorLine } from './json-lines.js';
 import { microRates, type MicroPeriod } from './micro-rates.js';
 
@@ -114,25 +115,11 @@ function fileStamp(path: string): string | null {
 }
 
 function readBounded(path: string): string | { problem: string } {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    return readBoundedSync(path, { maxBytes: MAX_OVERRIDES_BYTES, what: 'The price list', remedy: 'it is ignored' }).toString('utf8');
   } catch (error) {
+    if (isKeywayError(error)) return { problem: error.message };
     return { problem: `${path} is unreadable (${isErrnoException(error) ? error.code : 'error'}).` };
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_OVERRIDES_BYTES) return { problem: `${path} is larger than 1 MiB, which is not a price list; it is ignored.` };
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../shared/providers.js';
@@ -13,6 +13,7 @@ import {
 } from '../../shared/tokens.js';
 import { KeywayError, isErrnoException } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { readBoundedSync } from '../fs/bounded-read.js';
 import { FileLock } from '../fs/file-lock.js';
 
 export const TOKENS_FILE = 'tokens.json';
@@ -181,7 +182,11 @@ export class TokenStore {
   }
 
   #read(): StoredToken[] {
-    const text = readBounded(this.#path, MAX_FILE_BYTES);
+    const text = readBoundedSync(this.#path, {
+      maxBytes: MAX_FILE_BYTES,
+      what: 'The token file',
+      remedy: 'move it aside and create new tokens with `keyway tokens create`',
+    }).toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -229,25 +234,4 @@ export class TokenStore {
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-/** Reads at most `limit` bytes; a larger file is refused, never loaded. */
-function readBounded(path: string, limit: number): string {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size > limit) {
-      throw new KeywayError('config_invalid', `${path} is ${size} bytes, more than the ${limit} a token file can hold. Move it aside and create new tokens.`);
-    }
-    const buffer = Buffer.alloc(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, buffer, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
