@@ -84,14 +84,14 @@ describe('an MCP message over 10 MiB is refused and the session goes on', () => 
 
   it('HTTP /mcp refuses a body over 10 MiB with 413 and the session goes on', async () => {
     const server = track(await startTestServer());
-    const client = track(await httpClient(server.running.info.mcp_url, server.running.token));
+    const client = track(await httpClient(server.running.info.mcp_url, server.editorToken));
     await expect(client.callTool({ name: 'estimate_cost', arguments: oversized })).rejects.toThrow(/Payload Too Large: Request body must not exceed 10485760 bytes/);
     await stillServes(client);
   });
 
   it('HTTP /mcp takes a body up to the same limit the other transports take (over the SDK default of 4 MiB)', async () => {
     const server = track(await startTestServer());
-    const client = track(await httpClient(server.running.info.mcp_url, server.running.token));
+    const client = track(await httpClient(server.running.info.mcp_url, server.editorToken));
     const result = await client.callTool({ name: 'estimate_cost', arguments: { ...oversized, padding: 'x'.repeat(6 * 1024 * 1024) } });
     // Past the size check, the tool's own schema judges the arguments.
     expect(JSON.stringify(result)).not.toContain('Payload Too Large');

@@ -11,7 +11,8 @@ export default class SummaryLineReporter implements Reporter {
         else if (state === 'failed') count.failed++;
         else count.skipped++;
       }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) count.failed++;
+      // A file that failed outside its tests (an import, a beforeAll) counts once, even if its tests show as skipped.
+      if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) count.failed++;
     }
     process.stdout.write(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped\n`);
   }

@@ -135,11 +135,15 @@ describe('usage ledger', () => {
     const dir = tempDir();
     const ledger = openLedger(dir, () => new Date(clock), { retentionDays: 10 });
     await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
-    clock = Date.parse('2026-01-20T12:00:00Z');
     await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
-    expect(ledger.prune()).toBe(1);
+    clock = Date.parse('2026-01-20T12:00:00Z');
+    expect(ledger.prune()).toBe(2);
+    // More than an hour (on the injected clock) after the last prune, tracking prunes by itself.
+    await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
+    clock = Date.parse('2026-02-10T12:00:00Z');
+    await ledger.track({ provider: 'anthropic', input_tokens: 1000, output_tokens: 0 });
     expect([...ledger.records()]).toHaveLength(1);
-    expect(ledger.getUsage({ days: 30 }).totals).toMatchObject({ requests: 2, cost_usd: 0.006 });
+    expect(ledger.getUsage({ days: 60 }).totals).toMatchObject({ requests: 4, cost_usd: 0.012 });
     ledger.close();
   });
 
