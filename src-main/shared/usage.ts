@@ -73,16 +73,15 @@ export const TrackRequestInputSchema = z
   .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
 
-export interface TrackResult {
-  id: number;
-  time: string;
+/** What a request was priced with and the tokens priced: shared by tracked records and estimates. */
+export interface PricedTokens {
   provider: ProviderId;
   /** The model as given, or the provider's default model. */
   model: string;
   /** The price entry used (a dated id or alias names its entry), or null when unpriced. */
   priced_as: string | null;
   price_source: PriceSource | null;
-  /** The price data version or prices.json hash the cost was computed with (kept with the record). */
+  /** The price data version or prices.json hash the cost was computed with (kept with a record). */
   price_version: string | null;
   /** The long-prompt tier billed, or null for the base rates. */
   tier: AppliedTier | null;
@@ -91,11 +90,16 @@ export interface TrackResult {
   cached_input_tokens: number;
   cache_write_tokens: number;
   cache_write_1h_tokens: number;
-  success: boolean;
-  latency_ms: number | null;
   /** null when the model has no known price (see warnings); never silently 0. */
   cost_usd: number | null;
   warnings: string[];
+}
+
+export interface TrackResult extends PricedTokens {
+  id: number;
+  time: string;
+  success: boolean;
+  latency_ms: number | null;
   /** Requests that came through the gateway carry where they came from and how they ended. */
   gateway?: GatewayRecordFields;
 }
@@ -205,30 +209,14 @@ export const EstimateCostInputSchema = z
   .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type EstimateCostInput = z.input<typeof EstimateCostInputSchema>;
 
-export interface CostEstimate {
-  provider: ProviderId;
-  model: string;
-  /** The price entry used; differs from model when a dated id or alias is priced as its entry. */
-  priced_as: string | null;
-  price_source: PriceSource | null;
-  price_version: string | null;
-  /** The long-prompt tier billed, or null for the base rates. */
-  tier: AppliedTier | null;
+export interface CostEstimate extends PricedTokens {
   /** USD per 1,000 tokens, the unit the seed uses (of the tier billed). */
   input_per_1k_usd: number | null;
   output_per_1k_usd: number | null;
   /** USD per million tokens of the tier billed. */
   rates: TokenRates | null;
-  input_tokens: number;
-  output_tokens: number;
-  cached_input_tokens: number;
-  cache_write_tokens: number;
-  cache_write_1h_tokens: number;
   input_cost_usd: number | null;
   output_cost_usd: number | null;
-  /** null when unpriced (see warnings); never silently 0. */
-  cost_usd: number | null;
-  warnings: string[];
 }
 
 export const ExportUsageInputSchema = z
