@@ -140,6 +140,11 @@ export class AuditLog {
     const key = anchor?.key ?? randomBytes(32);
     if (vault) events.push(...this.#checkAgainst(anchor, tail, key));
     events.push(event);
+    if (vault && !anchor) {
+      // A new key is kept before anything is sealed with it: a crash between the two must never
+      // leave entries sealed with a key no vault holds. The anchor names the log as it stands.
+      await vault.set(AUDIT_VAULT_ACCOUNT, JSON.stringify({ v: 1, key: key.toString('base64'), count: tail.count, mac: tail.last?.hash ?? GENESIS_HASH }));
+    }
 
     const written: AuditEntry[] = [];
     let seq = tail.count;
@@ -342,7 +347,7 @@ export class AuditLog {
       const what = tail.count === 0 ? 'the log was empty' : `the log ended at entry ${tail.count}`;
       return [system('audit.missing_tail', `${what}, but the vault anchored ${anchor.count} entries: ${missingRange(tail.count + 1, anchor.count)}`)];
     }
-    if (tail.count === anchor.count && !(tail.last && typeof tail.last.hash === 'string' && sameHex(tail.last.hash, anchor.mac))) {
+    if (tail.count === anchor.count && tail.count > 0 && !(tail.last && typeof tail.last.hash === 'string' && sameHex(tail.last.hash, anchor.mac))) {
       return [system('audit.forged', `entry ${tail.count} was not the entry the vault anchored (the log was rewritten)`)];
     }
     if (tail.count > anchor.count && !tail.last?.unsealed && !(tail.last?.keyed && checkMac(key, tail.last))) {

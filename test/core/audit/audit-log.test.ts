@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify as canonicalJson } from 'safe-stable-stringify';
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../src-main/shared/audit.js';
-import { AUDIT_VAULT_ACCOUNT, AuditLog, GENESIS_HASH, hashEntry } from '../../../src-main/core/audit/audit-log.js';
+import { AUDIT_VAULT_ACCOUNT, AuditLog, GENESIS_HASH, hashEntry, type AuditVault } from '../../../src-main/core/audit/audit-log.js';
 import { KeywayError } from '../../../src-main/core/errors.js';
 import { EncryptedFileStore } from '../../../src-main/core/vault/file-store.js';
 import { TEST_SECRET_KEY } from '../../support/service.js';
@@ -210,5 +210,24 @@ describe('AuditLog (keyed chain, head anchored in the vault)', () => {
     const { log } = newLog();
     await Promise.all(Array.from({ length: 40 }, (_, i) => log.append({ actor: `mcp:c${i}`, action: 'usage.track', outcome: 'ok' })));
     expect(await log.verify()).toMatchObject({ ok: true, entries: 40 });
+  });
+});
+
+describe('the audit key', () => {
+  it('is in the vault before the first entry sealed with it is written, so a crash in between loses no key', async () => {
+    const dir = tempDir();
+    const store = new EncryptedFileStore(join(dir, '.keys.enc'), TEST_SECRET_KEY);
+    let sets = 0;
+    // The vault takes the first write and fails every later one, as a process killed right after
+    // writing the log would never update the anchor.
+    const vault: AuditVault = {
+      get: (account) => store.get(account),
+      set: (account, value) => (++sets === 1 ? store.set(account, value) : Promise.reject(new Error('killed'))),
+    };
+    const log = new AuditLog(join(dir, 'audit.jsonl'), () => new Date(), async () => vault);
+    await log.append({ actor: 'cli', action: 'key.add', outcome: 'ok' });
+    expect(await store.get(AUDIT_VAULT_ACCOUNT)).toBeDefined();
+    const fresh = new AuditLog(join(dir, 'audit.jsonl'), () => new Date(), async () => store);
+    expect(await fresh.verify()).toMatchObject({ ok: true, entries: 1, findings: [] });
   });
 });
