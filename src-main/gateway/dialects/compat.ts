@@ -1,6 +1,6 @@
 import type { ProviderId } from '../../shared/providers.js';
 import type { Dialect } from '../dialect.js';
-import { openaiError, openaiFold, openaiInspect, openaiMayCarryUsage, openaiStreamError } from './openai.js';
+import { openaiDialect } from './openai.js';
 
 /** Where each provider serves its OpenAI-compatible chat completions, under its base URL. */
 const COMPAT_CHAT_PATH: Record<ProviderId, string> = {
@@ -21,14 +21,9 @@ export function compatChatPath(provider: ProviderId): string {
  */
 export function compatDialect(provider: ProviderId): Dialect {
   return {
+    ...openaiDialect,
     provider,
     prefix: '/v1',
     operation: (method, path) => (method === 'POST' && path === '/chat/completions' ? { name: 'chat', metered: true } : null),
-    inspect: (op, body) => openaiInspect(op, body),
-    authHeaders: (secret): Record<string, string> => (secret === undefined ? {} : { authorization: `Bearer ${secret}` }),
-    mayCarryUsage: openaiMayCarryUsage,
-    fold: openaiFold,
-    error: openaiError,
-    streamError: (_format, message) => openaiStreamError(message),
   };
 }
