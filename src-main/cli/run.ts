@@ -10,8 +10,8 @@ export const EXIT_USAGE = 2;
 
 /** Runs one `keyway` invocation and returns its exit code: 0 ok, 1 failed operation, 2 usage error. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode ?? EXIT_OK;
   } catch (error) {

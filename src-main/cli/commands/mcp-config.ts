@@ -1,14 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { Argument, type Command } from 'commander';
 import { KeywayError } from '../../core/errors.js';
 import { resolvePort } from '../../server/port.js';
 import type { CliIo } from '../io.js';
+import { KEYWAY_MAIN_JS as MAIN_JS } from '../bin-path.js';
 import { parsePort } from './serve.js';
 
 export const MCP_CLIENTS = ['claude-desktop', 'cursor', 'vscode', 'claude-code', 'json'] as const;
 type McpClient = (typeof MCP_CLIENTS)[number];
-
-const MAIN_JS = fileURLToPath(new URL('../main.js', import.meta.url));
 
 const WHERE: Record<McpClient, string> = {
   'claude-desktop': 'Add to claude_desktop_config.json (Settings > Developer > Edit Config), then restart Claude Desktop.',

@@ -1,0 +1,50 @@
+// `keyway` is started by shells, status bars and editors on every use, and Node 20 pays about half a
+// millisecond per ES module file before running a line (zod alone is 95 files, the MCP SDK about 150,
+// Keyway's own code 150). This turns tsc's output into one bundle with its dynamic imports
+// kept as lazily loaded chunks next to it, so a command still loads only what it uses, in a few files.
+// The source entry is src-main/cli/bin.ts (tsc: dist/cli/bin.js, runnable as is); the bundle is
+// dist/cli/main.js, the `keyway` bin that editors, the desktop app and tests launch.
+// Native modules and the large data libraries that are loaded on demand (prices, tokenizer) stay in
+// node_modules. Chunks sit flat in dist/cli/, the depth tsc's files have there, so paths taken from
+// import.meta.url (the dashboard's files in dist/renderer/, this bin for editor configs) stay right.
+import { readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = `${root}dist/cli`;
+const CHUNK_PREFIX = 'chunk-';
+
+const EXTERNAL = [
+  'better-sqlite3',
+  'keytar',
+  '@pydantic/genai-prices',
+  /^gpt-tokenizer(\/|$)/,
+  'undici',
+  'conf',
+  'electron-store',
+  '@inquirer/password',
+];
+
+for (const name of readdirSync(outDir)) if (name.startsWith(CHUNK_PREFIX)) rmSync(`${outDir}/${name}`);
+
+await build({
+  root,
+  configFile: false,
+  logLevel: 'warn',
+  publicDir: false,
+  ssr: { noExternal: true, external: EXTERNAL.filter((e) => typeof e === 'string') },
+  build: {
+    ssr: `${outDir}/bin.js`,
+    outDir,
+    emptyOutDir: false,
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    reportCompressedSize: false,
+    rollupOptions: {
+      external: EXTERNAL,
+      output: { format: 'es', entryFileNames: 'main.js', chunkFileNames: `${CHUNK_PREFIX}[name]-[hash].js` },
+    },
+  },
+});
