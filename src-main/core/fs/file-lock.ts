@@ -2,12 +2,18 @@ import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, write
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 import { KeywayError, isErrnoException } from '../errors.js';
 
 const WAIT_MS = 20_000;
 const HOST = hostname();
 const BREAKER_STALE_MS = 5_000;
+
+/** proper-lockfile (with graceful-fs, retry and signal-exit) loads on the first lock: read-only commands never take one. */
+let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
+const loadLockfile = async (): Promise<typeof import('proper-lockfile')> => {
+  const loaded = await (lockfileModule ??= import('proper-lockfile'));
+  return (loaded as typeof loaded & { default?: typeof loaded }).default ?? loaded;
+};
 
 /**
  * Serialises a read-modify-write across processes (proper-lockfile: an atomic mkdir with stale
@@ -42,6 +48,7 @@ export class FileLock {
   async #acquire(): Promise<() => Promise<void>> {
     const lockDir = `${this.#path}.lock`;
     const deadline = Date.now() + WAIT_MS;
+    const lockfile = await loadLockfile();
     for (let attempt = 0; ; attempt++) {
       try {
         const release = await lockfile.lock(this.#path, {
