@@ -18,32 +18,46 @@ interface LocalDate {
   day: number;
 }
 
+type WallTime = LocalDate & { hour: number; minute: number; second: number };
+
+/** UTC by any of its names (Intl accepts them in any case); it needs no time zone data. */
+const UTC_NAMES = /^(etc\/)?(utc|universal|zulu|gmt)$/i;
+
 /**
  * Days and months in one time zone (the user's, unless a test or option names another): the
  * periods budgets and daily aggregates use. Day keys are integers YYYYMMDD.
+ *
+ * Wall time comes from Date's own getters for UTC and for the system time zone, and from Intl only
+ * for another named zone: the first Intl.DateTimeFormat in a process costs ICU's set-up (40 ms
+ * on a loaded 2-core machine), which every `keyway budget` would otherwise pay. Date's local
+ * getters and Intl's default zone are the same zone (the process's TZ, else the system's).
  */
 export class LocalCalendar {
-  readonly timeZone: string;
-  readonly #format: Intl.DateTimeFormat;
+  /** The zone asked for (undefined: the system's); its IANA name is resolved only when read. */
+  readonly #requested: string | undefined;
+  #name: string | undefined;
+  readonly #wallTime: (ms: number) => WallTime;
   /** The day last asked about, with its month: periods are looked up per request, so they are cached. */
   #day: LocalDay | undefined;
 
   constructor(timeZone?: string) {
-    try {
-      this.#format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new KeywayError('invalid_input', `Unknown time zone "${timeZone ?? ''}" (from KEYWAY_TZ or the timeZone option). Use an IANA name such as Europe/Berlin or UTC, or unset KEYWAY_TZ to use the system time zone.`);
+    this.#requested = timeZone;
+    if (timeZone === undefined) {
+      this.#wallTime = systemWallTime;
+    } else if (UTC_NAMES.test(timeZone)) {
+      this.#name = 'UTC';
+      this.#wallTime = utcWallTime;
+    } else {
+      const format = zoneFormat(timeZone);
+      this.#name = format.resolvedOptions().timeZone;
+      this.#wallTime = (ms) => intlWallTime(format, ms);
     }
-    this.timeZone = this.#format.resolvedOptions().timeZone;
+  }
+
+  /** IANA name of the zone, e.g. Europe/Berlin. */
+  get timeZone(): string {
+    this.#name ??= zoneFormat(this.#requested).resolvedOptions().timeZone;
+    return this.#name;
   }
 
   /** YYYYMMDD of the local day holding `ms`. Cached for the current day, so it is cheap per record. */
@@ -100,17 +114,8 @@ export class LocalCalendar {
     return this.#midnight(Math.floor(key / 10000), Math.floor(key / 100) % 100, key % 100);
   }
 
-  #localDate(ms: number): LocalDate & { hour: number; minute: number; second: number } {
-    const parts: Record<string, number> = {};
-    for (const part of this.#format.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-    return {
-      year: parts.year ?? 1970,
-      month: parts.month ?? 1,
-      day: parts.day ?? 1,
-      hour: parts.hour ?? 0,
-      minute: parts.minute ?? 0,
-      second: parts.second ?? 0,
-    };
+  #localDate(ms: number): WallTime {
+    return this.#wallTime(ms);
   }
 
   /** Milliseconds between UTC and local wall time at `ms`. */
@@ -141,6 +146,46 @@ export class LocalCalendar {
     }
     return after;
   }
+}
+
+function zoneFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  try {
+    return new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    throw new KeywayError('invalid_input', `Unknown time zone "${timeZone ?? ''}" (from KEYWAY_TZ or the timeZone option). Use an IANA name such as Europe/Berlin or UTC, or unset KEYWAY_TZ to use the system time zone.`);
+  }
+}
+
+function intlWallTime(format: Intl.DateTimeFormat, ms: number): WallTime {
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(ms)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return {
+    year: parts.year ?? 1970,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+function utcWallTime(ms: number): WallTime {
+  const d = new Date(ms);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+}
+
+function systemWallTime(ms: number): WallTime {
+  const d = new Date(ms);
+  return { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes(), second: d.getSeconds() };
 }
 
 export function dayKeyToString(key: number): string {

@@ -45,4 +45,40 @@ describe('local calendar', () => {
     expect(() => new LocalCalendar('Mars/Olympus')).toThrow(KeywayError);
     expect(() => new LocalCalendar('Mars/Olympus')).toThrow(/Unknown time zone "Mars\/Olympus" \(from KEYWAY_TZ/);
   });
+
+  it('reads UTC, by any of its names, without Intl and with the same days as an Intl zone at UTC+0', () => {
+    const intlAtZero = new LocalCalendar('Africa/Abidjan'); // UTC+0 all year, through Intl
+    for (const name of ['UTC', 'utc', 'Etc/UTC', 'Zulu', 'GMT']) {
+      const utc = new LocalCalendar(name);
+      expect(utc.timeZone).toBe('UTC');
+      for (let ms = Date.parse('2026-01-30T00:00:00Z'); ms < Date.parse('2026-03-03T00:00:00Z'); ms += 5 * HOUR + 7_919) {
+        expect([utc.dayKey(ms), utc.dayStart(ms), utc.nextDayStart(ms), utc.monthStart(ms), utc.nextMonthStart(ms)]).toEqual([
+          intlAtZero.dayKey(ms), intlAtZero.dayStart(ms), intlAtZero.nextDayStart(ms), intlAtZero.monthStart(ms), intlAtZero.nextMonthStart(ms),
+        ]);
+      }
+    }
+  });
+
+  it('follows the system time zone (TZ) with Date\'s own clock, matching Intl for that zone across DST gaps and a missing midnight', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['America/Santiago', 'Europe/Berlin', 'Asia/Kolkata']) {
+        process.env.TZ = zone; // Node re-reads the zone when TZ is assigned
+        const system = new LocalCalendar();
+        const named = new LocalCalendar(zone);
+        expect(system.timeZone).toBe(named.timeZone);
+        for (let ms = Date.parse('2026-03-01T00:00:00Z'); ms < Date.parse('2026-11-01T00:00:00Z'); ms += 11 * HOUR + 7_919) {
+          expect([system.dayKey(ms), system.dayStart(ms), system.nextDayStart(ms), system.monthStart(ms), system.nextMonthStart(ms), system.firstDayKey(ms, 7)]).toEqual([
+            named.dayKey(ms), named.dayStart(ms), named.nextDayStart(ms), named.monthStart(ms), named.nextMonthStart(ms), named.firstDayKey(ms, 7),
+          ]);
+        }
+      }
+      process.env.TZ = 'America/Santiago';
+      const sunday = Date.parse('2026-09-06T12:00:00Z');
+      expect(new Date(new LocalCalendar().dayStart(sunday)).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
 });
