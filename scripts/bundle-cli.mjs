@@ -24,7 +24,24 @@ const EXTERNAL = [
   'conf',
   'electron-store',
   '@inquirer/password',
+  // Loaded on first use by dist/mcp/lazy-ajv-validator.js (see SDK_AJV below).
+  '@modelcontextprotocol/sdk/validation/ajv',
 ];
+
+/**
+ * The MCP SDK's Server and Client import its Ajv provider and build one in their constructors, so
+ * Ajv loads with every MCP connection although Keyway's server only needs it for elicitation. In
+ * the bundle that import resolves to Keyway's lazy wrapper of the same provider.
+ */
+const SDK_AJV = /@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/](server|client)[\\/]index\.js$/;
+const lazySdkAjv = {
+  name: 'keyway-lazy-sdk-ajv',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source === '../validation/ajv-provider.js' && importer && SDK_AJV.test(importer)) return `${root}dist/mcp/lazy-ajv-validator.js`;
+    return null;
+  },
+};
 
 for (const name of readdirSync(outDir)) if (name.startsWith(CHUNK_PREFIX)) rmSync(`${outDir}/${name}`);
 
@@ -33,6 +50,7 @@ await build({
   configFile: false,
   logLevel: 'warn',
   publicDir: false,
+  plugins: [lazySdkAjv],
   ssr: { noExternal: true, external: EXTERNAL.filter((e) => typeof e === 'string') },
   build: {
     ssr: `${outDir}/bin.js`,
