@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Conf from 'conf';
@@ -66,10 +67,15 @@ const SettingsFileSchema = z.looseObject({
  * The settings file, through `conf` (atomic writes, 0600). `conf` re-reads the file on every access,
  * so `update` takes a cross-process lock around its read-modify-write and no concurrent CLI
  * invocation can lose another's change.
+ *
+ * `read` is on the path of many calls (a route_request read it four times): it keeps the last
+ * checked contents and answers from them while the file's stat (inode, size, mtime and ctime in
+ * nanoseconds) is unchanged, so an edit by this or any other process is seen by the next call.
  */
 export class SettingsStore {
   readonly #dataDir: string;
   #conf: Conf<SettingsData> | undefined;
+  #last: { stamp: string; data: SettingsData } | undefined;
   readonly #lock: FileLock;
   readonly path: string;
 
@@ -99,8 +105,19 @@ export class SettingsStore {
     return this.#conf;
   }
 
-  /** The file's contents, checked against its schema: a hand-edited or damaged file is reported naming the field, never half-trusted. */
+  /**
+   * The file's contents, checked against its schema: a hand-edited or damaged file is reported
+   * naming the field, never half-trusted. Shared and frozen: change settings with `update`.
+   */
   read(): SettingsData {
+    const stamp = fileStamp(this.path);
+    if (stamp !== undefined && this.#last?.stamp === stamp) return this.#last.data;
+    const data = deepFreeze(this.#readFile());
+    this.#last = stamp === undefined ? undefined : { stamp, data };
+    return data;
+  }
+
+  #readFile(): SettingsData {
     const conf = this.#store();
     let store: unknown;
     try {
@@ -130,6 +147,24 @@ export class SettingsStore {
       return result;
     });
   }
+}
+
+/** Identifies one version of a file (undefined when it cannot be stat'ed): any write changes ctime, conf's atomic writes the inode too. */
+function fileStamp(path: string): string | undefined {
+  try {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return st && `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** `conf` is ESM; Node 20.19+ and Electron load it synchronously through require, which a lazy sync read needs. */
