@@ -2,11 +2,10 @@ import type { ProviderId } from '../shared/providers.js';
 import type { BudgetManager } from '../core/budget/budget-manager.js';
 import type { PriceCatalog } from '../core/prices/price-catalog.js';
 import { formatUsd } from '../shared/format.js';
+import { outputLimit } from '../core/models/output-limits.js';
 import type { UsageLedger } from '../core/usage/usage-ledger.js';
 import type { GatewayToken } from './gateway-token.js';
 
-/** Output caps assumed when a request sets none (the largest common model output limits per provider). */
-const DEFAULT_OUTPUT_CAP: Record<ProviderId, number> = { anthropic: 8192, openai: 16_384, google: 8192, local: 0 };
 /** Streams may run long; a hold outlives the longest request the gateway allows. */
 const HOLD_TTL_S = 15 * 60;
 
@@ -36,7 +35,7 @@ export interface SpendGuardDeps {
 
 /**
  * Budgets that bind: before a request is forwarded its worst case (input bounded by the body size,
- * plus its output cap or the provider's usual limit, at the model's price) is held against every
+ * plus its output cap or the model's output limit, at the model's price) is held against every
  * budget that applies (SQLite reservation, atomic across processes) and against the token's own
  * spend cap (in this process, which owns the token). A request that would overrun either is refused.
  */
@@ -51,7 +50,7 @@ export class SpendGuard {
   /** Worst-case cost in micro-dollars (0 when the model has no price: nothing can be held for it). */
   worstCaseMicros(request: WorstCase): number {
     const input = Math.ceil(request.bodyBytes / 3);
-    const output = request.maxOutputTokens ?? DEFAULT_OUTPUT_CAP[request.provider];
+    const output = request.maxOutputTokens ?? outputLimit(request.provider, request.model)?.tokens ?? 0;
     return this.#deps.prices.costMicros(request.provider, request.model, { input_tokens: input, output_tokens: output }) ?? 0;
   }
 
