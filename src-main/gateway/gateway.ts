@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { KeywayService } from '../core/service.js';
+import type { LeaseShare } from '../core/usage/usage-ledger.js';
 import { baseUrlFor } from '../core/providers/endpoints.js';
 import type { HttpRoute } from '../http/route.js';
 import type { GatewayRecordFields, GatewayStatus } from '../shared/usage.js';
@@ -294,15 +295,19 @@ export function createGateway(deps: GatewayDeps): Gateway {
           success: result.status === 'ok',
           latency_ms: Math.round(performance.now() - started),
           ...(result.keyLabel ? { key_label: result.keyLabel } : {}),
-          ...(hold?.ticket ? { reservation: hold.ticket } : {}),
         },
-        { gateway },
+        { gateway, ...leaseOf(hold) },
       );
       if (hold) guard.settle(hold, tracked.cost_usd);
     } catch (error) {
       if (hold) guard.release(hold);
       log(`gateway: recording a ${provider} request failed (${error instanceof Error ? error.name : 'error'})`);
     }
+  }
+
+  function leaseOf(hold: Hold | null): { lease?: LeaseShare } {
+    const lease = hold ? guard.ledgerLease(hold) : null;
+    return lease ? { lease } : {};
   }
 
   return {

@@ -1,13 +1,11 @@
 import type { ProviderId } from '../shared/providers.js';
-import type { BudgetManager } from '../core/budget/budget-manager.js';
+import type { BudgetManager, LeaseHold } from '../core/budget/budget-manager.js';
 import type { PriceCatalog } from '../core/prices/price-catalog.js';
 import { formatUsd } from '../shared/format.js';
 import { outputLimit } from '../core/models/output-limits.js';
 import type { UsageLedger } from '../core/usage/usage-ledger.js';
 import type { GatewayToken } from './gateway-token.js';
 
-/** Streams may run long; a hold outlives the longest request the gateway allows. */
-const HOLD_TTL_S = 15 * 60;
 
 export interface WorstCase {
   provider: ProviderId;
@@ -19,8 +17,8 @@ export interface WorstCase {
 
 /** Money held for one request until it is recorded. */
 export interface Hold {
-  /** The budget reservation ticket; the ledger closes it in the same commit as the record. */
-  ticket: string | null;
+  /** The budgets' hold (a share of this process's lease); the ledger shrinks the lease in the record's commit. */
+  budget: LeaseHold;
   tokenId: string;
   micros: number;
 }
@@ -36,7 +34,7 @@ export interface SpendGuardDeps {
 /**
  * Budgets that bind: before a request is forwarded its worst case (input bounded by the body size,
  * plus its output cap or the model's output limit, at the model's price) is held against every
- * budget that applies (SQLite reservation, atomic across processes) and against the token's own
+ * budget that applies (this process's budget lease, which every process counts) and against the token's own
  * spend cap (in this process, which owns the token). A request that would overrun either is refused.
  */
 export class SpendGuard {
@@ -67,18 +65,20 @@ export class SpendGuard {
         };
       }
     }
-    let ticket: string | null = null;
-    if (micros > 0) {
-      const result = this.#deps.budget().reserve({ estimated_cost_usd: micros / 1e6, provider: request.provider, ttl_seconds: HOLD_TTL_S });
-      if (!result.granted) return { granted: false, message: `Keyway refused this request: ${result.message}` };
-      ticket = result.ticket;
-    }
+    const held = this.#deps.budget().hold(request.provider, micros);
+    if (!held.granted) return { granted: false, message: `Keyway refused this request: ${held.message}` };
     mine.held += micros;
-    return { granted: true, hold: { ticket, tokenId: token.id, micros } };
+    return { granted: true, hold: { budget: held.hold, tokenId: token.id, micros } };
   }
 
-  /** The request was recorded (its ledger record closed the ticket): the token's hold becomes what it really cost. */
+  /** What the ledger needs to release the budgets' hold in the record's own commit. */
+  ledgerLease(hold: Hold): { ticket: string; micros: number } | null {
+    return this.#deps.budget().ledgerLease(hold.budget);
+  }
+
+  /** The request was recorded (its commit released the budgets' hold): the token's hold becomes what it really cost. */
   settle(hold: Hold, costUsd: number | null): void {
+    this.#deps.budget().settleHold(hold.budget);
     const mine = this.#tokens.get(hold.tokenId);
     if (!mine) return;
     mine.held = Math.max(0, mine.held - hold.micros);
@@ -89,13 +89,7 @@ export class SpendGuard {
   release(hold: Hold): void {
     const mine = this.#tokens.get(hold.tokenId);
     if (mine) mine.held = Math.max(0, mine.held - hold.micros);
-    if (hold.ticket) {
-      try {
-        this.#deps.budget().release({ ticket: hold.ticket });
-      } catch {
-        // Already closed or expired: nothing is held any more.
-      }
-    }
+    this.#deps.budget().releaseHold(hold.budget);
   }
 
   #tokenState(token: GatewayToken): { spent: number; held: number } {
