@@ -4,6 +4,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
+  type TrackRequestParsed,
   type GatewayAccessReport,
   type GatewayAccessRow,
   type GatewayRecordFields,
@@ -185,9 +186,25 @@ export class UsageLedger {
    */
   track(input: unknown, defaults: TrackDefaults = {}): Promise<TrackResult> {
     if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
+    let parsed: TrackRequestParsed;
+    try {
+      parsed = parseInput(TrackRequestInputSchema, input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.trackParsed(parsed, defaults);
+  }
+
+  /**
+   * `track` for a record Keyway built itself from values already checked (the gateway: provider
+   * usage fields read as whole non-negative counts, a vetted model name): no second validation
+   * on the request path.
+   */
+  trackParsed(parsed: TrackRequestParsed, defaults: TrackDefaults = {}): Promise<TrackResult> {
+    if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
     let pending: Pending;
     try {
-      pending = this.#prepare(input, defaults);
+      pending = this.#prepare(parsed, defaults);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -421,8 +438,7 @@ export class UsageLedger {
     this.db.close();
   }
 
-  #prepare(input: unknown, defaults: TrackDefaults): Pending {
-    const parsed = parseInput(TrackRequestInputSchema, input);
+  #prepare(parsed: TrackRequestParsed, defaults: TrackDefaults): Pending {
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
     const cacheWrite = parsed.cache_write_tokens ?? 0;
