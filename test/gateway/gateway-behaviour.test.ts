@@ -158,6 +158,19 @@ describe('failover and honest streams', () => {
     expect(access.find((r) => r.provider === 'openai' && r.key_label === 'backup' && r.client === 'test-client')?.requests).toBeGreaterThanOrEqual(1);
   });
 
+  it('a successful answer whose rate-limit headers say nothing is left makes routing wait for the reset', async () => {
+    fx.emu.openai.responseHeaders = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s' };
+    const res = await post(CHAT_URL(), fx.token, chatBody());
+    expect(res.status).toBe(200);
+    await res.text();
+    const until = fx.service.providers.health.rateLimitedUntil('openai');
+    expect(until).not.toBeNull();
+    expect(Date.parse(until!) - Date.now()).toBeGreaterThan(80_000);
+    expect(Date.parse(until!) - Date.now()).toBeLessThanOrEqual(91_000);
+    expect(fx.service.routeRequest({ task_type: 'analysis', enable_fallback: true }).provider).not.toBe('openai');
+    fx.service.providers.health.record('openai', { status: 'up', latency_ms: 1, detail: 'reset by the test', retry_after_s: null });
+  });
+
   it('passes the provider 429 on (with retry-after) when every key is limited, and records it as failed', async () => {
     fx.emu.openai.failNext('rate_limited', 2, { retry_after_s: 5 });
     const before = [...fx.service.usage.records()].length;
