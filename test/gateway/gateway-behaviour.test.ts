@@ -27,14 +27,7 @@ const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model
 const post = (url: string, token: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body });
 
-async function waitForRecords(n: number): Promise<UsageRecord[]> {
-  for (let i = 0; i < 300; i++) {
-    const all = [...fx.service.usage.records()];
-    if (all.length >= n) return all;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the ledger never reached ${n} records`);
-}
+const waitForRecords = (n: number): Promise<UsageRecord[]> => fx.waitForRecords(n);
 
 describe('gateway authentication', () => {
   it('refuses a missing, unknown or revoked token in the provider own error format, without calling the provider', async () => {
