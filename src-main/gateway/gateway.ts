@@ -12,6 +12,7 @@ import { dialectFor } from './dialects/index.js';
 import { Forwarder, forwardableHeaders, isUnsent, writeReply, type CallResult, type Target } from './forwarder.js';
 import { presentedToken, type GatewayToken, type GatewayTokenVerifier } from './gateway-token.js';
 import { KeySecrets } from './key-secrets.js';
+import { COMPAT_PATHS } from './paths.js';
 import { parseJsonBody, readBody, MAX_REQUEST_BYTES } from './request-body.js';
 import { SpendGuard, type Hold } from './spend-guard.js';
 import { Upstreams } from './upstreams.js';
@@ -65,7 +66,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const forwarder = new Forwarder({ upstreams, secrets, providers: service.providers, log });
 
   const route: HttpRoute = async (req, res, url) => {
-    if (url.pathname === '/v1/chat/completions' || url.pathname === '/v1/models') {
+    if (COMPAT_PATHS.includes(url.pathname)) {
       await handleCompat(url.pathname, req, res, url);
       return true;
     }
