@@ -88,3 +88,36 @@ export interface OriginSpend {
   today_usd: number;
   month_usd: number;
 }
+
+/** How each ending reads, in the GUI and the CLI alike (words, never colour alone). */
+const STATUS_TEXT: Record<RecentStatus, string> = {
+  ok: 'ok',
+  tracked: 'ok',
+  upstream_error: 'failed: provider error',
+  client_error: 'failed: rejected by provider',
+  unreachable: 'failed: unreachable',
+  cut: 'cut: stream broke',
+  client_closed: 'client closed',
+  refused: 'refused',
+};
+
+export function statusText(request: Pick<RecentRequest, 'status' | 'success'>): string {
+  if (request.status === 'tracked' && !request.success) return 'failed';
+  return STATUS_TEXT[request.status] ?? request.status;
+}
+
+/** True for every request that did not end well (the feed marks them). */
+export function isTrouble(request: Pick<RecentRequest, 'status' | 'success'>): boolean {
+  return request.status === 'refused' || !request.success;
+}
+
+/** `1,000 in / 200 out`, plus cache reads and writes and reasoning when there were any. */
+export function tokenSummary(request: Pick<RecentRequest, 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens' | 'reasoning_tokens'>): string {
+  const n = (value: number): string => value.toLocaleString('en-US');
+  const extra = [
+    request.cached_input_tokens > 0 ? `${n(request.cached_input_tokens)} cache read` : null,
+    request.cache_write_tokens > 0 ? `${n(request.cache_write_tokens)} cache write` : null,
+    request.reasoning_tokens > 0 ? `${n(request.reasoning_tokens)} reasoning` : null,
+  ].filter((part): part is string => part !== null);
+  return `${n(request.input_tokens)} in / ${n(request.output_tokens)} out${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
+}

@@ -126,11 +126,9 @@ export class LedgerActivity {
       }
     }
     const more = r < records.length || x < refusals.length;
-    const lowest = (rows: Array<{ id: number }>, taken: number, bound: number): number => (taken > 0 ? rows[taken - 1]!.id : bound);
-    return {
-      requests: page,
-      next_before: more ? `${lowest(records, r, recordBound!)}.${lowest(refusals, x, refusalBound!)}` : null,
-    };
+    // Where each list goes on: below the last one shown, above the first one not shown, or 0 when it has no more.
+    const resume = (rows: Array<{ id: number }>, taken: number): number => (taken > 0 ? rows[taken - 1]!.id : rows.length > 0 ? rows[0]!.id + 1 : 0);
+    return { requests: page, next_before: more ? `${resume(records, r)}.${resume(refusals, x)}` : null };
   }
 
   #nameId(name: string): number {

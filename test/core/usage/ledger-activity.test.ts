@@ -85,6 +85,25 @@ describe('activity feed (usage.recent)', () => {
     service.close();
   });
 
+  it('pages records alone, and a refusal newer than a whole page, without losing or repeating any', async () => {
+    const { service, tick } = open();
+    for (let i = 0; i < 5; i++) {
+      await service.usage.track({ provider: 'openai', input_tokens: i, output_tokens: 1 }, { gateway: gatewayFields() });
+      tick();
+    }
+    service.accounting.recordRefusal(refusal());
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await dispatch(service, 'usage.recent', { limit: 2, ...(before ? { before } : {}) }, OWNER);
+      seen.push(...page.requests.map((r) => `${r.status}:${r.input_tokens}`));
+      if (!page.next_before) break;
+      before = page.next_before;
+    }
+    expect(seen).toEqual(['refused:0', 'ok:4', 'ok:3', 'ok:2', 'ok:1', 'ok:0']);
+    service.close();
+  });
+
   it('filters by client, project and provider', async () => {
     const { service, tick } = open();
     await service.usage.track({ provider: 'openai', input_tokens: 1, output_tokens: 1 }, { gateway: gatewayFields() });
