@@ -122,7 +122,7 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
       <p>
         <strong>Copy it now: you won't see it again.</strong> Keyway keeps only its hash.
       </p>
-      <input readOnly aria-label="New token" value={created.token} onFocus={(e) => e.target.select()} spellCheck={false} />
+      <input readOnly aria-label="Token to copy" value={created.token} onFocus={(e) => e.target.select()} spellCheck={false} />
       <div className="row-actions">
         <button
           className="primary"
