@@ -73,7 +73,7 @@ function TokenRow({ record }: { record: TokenRecord }): React.JSX.Element {
       <div className="key-meta muted">
         {scope && <span aria-label="scope">{scope} · </span>}
         <span>created {when(record.created_at, '–')}</span> · <span>expires {when(record.expires_at, 'never')}</span> ·{' '}
-        <span>last used {when(record.last_used_at, 'not since start')}</span>
+        <span>last used {when(record.last_used_at, 'not since Keyway started')}</span>
         {record.revoked_at && <span> · revoked {when(record.revoked_at, '')}</span>}
       </div>
       {message && <p className="error" role="alert">{message}</p>}
@@ -117,7 +117,7 @@ function TokenRow({ record }: { record: TokenRecord }): React.JSX.Element {
 function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => void }): React.JSX.Element {
   const [copied, setCopied] = useState<string | null>(null);
   return (
-    <section aria-labelledby="new-token-title" className="card new-token" role="region">
+    <section aria-labelledby="new-token-title" className="card new-token">
       <h2 id="new-token-title">New token "{created.record.name}"</h2>
       <p>
         <strong>Copy it now: you won't see it again.</strong> Keyway keeps only its hash.
