@@ -20,7 +20,7 @@ import { PriceRefresher } from './prices/price-refresh.js';
 import { updatePriceData } from './prices/price-update.js';
 import { LedgerActivity } from './usage/ledger-activity.js';
 import { LocalCalendar } from './usage/local-calendar.js';
-import { spendByOrigin, type OriginKind } from './usage/origin-spend.js';
+import { OriginSpendTally, type OriginKind } from './usage/origin-spend.js';
 import { countTextTokens } from './usage/token-count.js';
 import { exportChunks } from './usage/usage-export.js';
 import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
@@ -57,6 +57,7 @@ export class Accounting {
   #budget: BudgetManager | undefined;
   #refresher: PriceRefresher | undefined;
   #activity: LedgerActivity | undefined;
+  #originSpend: OriginSpendTally | undefined;
 
   constructor(options: AccountingOptions) {
     this.#options = options;
@@ -127,7 +128,8 @@ export class Accounting {
 
   /** Spend per client or project, today and this month; local (Ollama) never counts as spend. */
   spendByOrigin(by: OriginKind): OriginSpend[] {
-    return spendByOrigin(this.ledger, by, PROVIDER_IDS.filter(countsAgainstBudget), this.#options.now().getTime());
+    this.#originSpend ??= new OriginSpendTally(this.ledger, PROVIDER_IDS.filter(countsAgainstBudget));
+    return this.#originSpend.spend(by, this.#options.now().getTime());
   }
 
   estimate(input: EstimateCostInput): CostEstimate {

@@ -6,24 +6,97 @@ import type { UsageLedger } from './usage-ledger.js';
 
 export type OriginKind = 'client' | 'project';
 
+interface Row {
+  id: number;
+  ts: number;
+  cost: number | null;
+  client: number | null;
+  project: number | null;
+}
+
+/** One client's or project's month so far: requests, and micro-dollars per local day start. */
+interface Tally {
+  requests: number;
+  byDay: Map<number, number>;
+}
+
 /**
- * Spend per client (gateway token name, `exec` command or MCP client) or per project, today and
- * this month, from the raw records of this month (daily aggregates hold no client or project).
- * Only `providers` count: callers pass the ones that count as spend.
+ * Spend per client (gateway token name, `exec` command or MCP client) and per project, today and
+ * this month, over the paid providers given. The daily aggregates hold no client or project, so
+ * this month's raw records are read once and then only the records added since (by id: the ledger
+ * only appends, and SQLite hands out ids in commit order across processes), so the dashboard, which
+ * is rebuilt on every change, never rescans the month.
  */
-export function spendByOrigin(ledger: UsageLedger, by: OriginKind, providers: readonly ProviderId[], nowMs: number): OriginSpend[] {
-  if (providers.length === 0) return [];
-  const codes = providers.map((p) => PROVIDER_CODES[p]).join(', ');
-  // `by` is one of two column names, never input text.
-  const rows = ledger.db
-    .prepare<{ since: number; today: number }, { name: string | null; requests: number; month: number; today: number }>(
-      `SELECT n.name AS name, count(*) AS requests, sum(coalesce(r.cost, 0)) AS month,
-              sum(CASE WHEN r.ts >= @today THEN coalesce(r.cost, 0) ELSE 0 END) AS today
-       FROM records r LEFT JOIN names n ON n.id = r.${by === 'client' ? 'client' : 'project'}
-       WHERE r.provider IN (${codes}) AND r.ts >= @since GROUP BY 1`,
-    )
-    .all({ since: ledger.calendar.monthStart(nowMs), today: ledger.calendar.dayStart(nowMs) });
-  return rows
-    .map((row) => ({ name: row.name, requests: row.requests, today_usd: microsToUsd(row.today), month_usd: microsToUsd(row.month) }))
-    .sort((a, b) => b.month_usd - a.month_usd || b.requests - a.requests || (a.name ?? '').localeCompare(b.name ?? ''));
+export class OriginSpendTally {
+  readonly #ledger: UsageLedger;
+  readonly #sql;
+  readonly #names = new Map<number, string>();
+  #monthStart = Number.NaN;
+  #lastId = 0;
+  #byClient = new Map<number | null, Tally>();
+  #byProject = new Map<number | null, Tally>();
+
+  constructor(ledger: UsageLedger, providers: readonly ProviderId[]) {
+    this.#ledger = ledger;
+    const codes = providers.map((p) => PROVIDER_CODES[p]).join(', ') || 'NULL';
+    const db = ledger.db;
+    this.#sql = {
+      newest: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM records'),
+      month: db.prepare<[number, number], Row>(`SELECT id, ts, cost, client, project FROM records WHERE provider IN (${codes}) AND ts >= ? AND +id <= ?`),
+      since: db.prepare<[number, number, number], Row>(
+        `SELECT id, ts, cost, client, project FROM records WHERE id > ? AND id <= ? AND +provider IN (${codes}) AND +ts >= ?`,
+      ),
+      name: db.prepare<[number], { name: string }>('SELECT name FROM names WHERE id = ?'),
+    };
+  }
+
+  spend(by: OriginKind, nowMs: number): OriginSpend[] {
+    this.#catchUp(nowMs);
+    const today = this.#ledger.calendar.dayStart(nowMs);
+    const rows = [...(by === 'client' ? this.#byClient : this.#byProject).entries()].map(([id, tally]) => {
+      let month = 0;
+      for (const micros of tally.byDay.values()) month += micros;
+      return { name: id === null ? null : this.#name(id), requests: tally.requests, today_usd: microsToUsd(tally.byDay.get(today) ?? 0), month_usd: microsToUsd(month) };
+    });
+    return rows.sort((a, b) => b.month_usd - a.month_usd || b.requests - a.requests || (a.name ?? '').localeCompare(b.name ?? ''));
+  }
+
+  #catchUp(nowMs: number): void {
+    const monthStart = this.#ledger.calendar.monthStart(nowMs);
+    // The newest id first: whatever other processes commit meanwhile is read next time, never lost.
+    const newest = this.#sql.newest.get()?.id ?? 0;
+    let rows: Row[];
+    if (monthStart !== this.#monthStart) {
+      // A new month (or the first call): this month's paid records through the (provider, ts) index.
+      this.#monthStart = monthStart;
+      this.#byClient = new Map();
+      this.#byProject = new Map();
+      rows = this.#sql.month.all(monthStart, newest);
+    } else {
+      if (newest <= this.#lastId) return;
+      rows = this.#sql.since.all(this.#lastId, newest, monthStart);
+    }
+    for (const row of rows) {
+      const day = this.#ledger.calendar.dayStart(row.ts);
+      add(this.#byClient, row.client, day, row.cost ?? 0);
+      add(this.#byProject, row.project, day, row.cost ?? 0);
+    }
+    this.#lastId = newest;
+  }
+
+  #name(id: number): string {
+    let name = this.#names.get(id);
+    if (name === undefined) {
+      name = this.#sql.name.get(id)?.name ?? `#${id}`;
+      this.#names.set(id, name);
+    }
+    return name;
+  }
+}
+
+function add(map: Map<number | null, Tally>, key: number | null, day: number, micros: number): void {
+  let tally = map.get(key);
+  if (!tally) map.set(key, (tally = { requests: 0, byDay: new Map() }));
+  tally.requests += 1;
+  tally.byDay.set(day, (tally.byDay.get(day) ?? 0) + micros);
 }

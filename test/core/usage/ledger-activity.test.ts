@@ -194,6 +194,18 @@ describe('spend per client and project', () => {
     const snapshot = await dispatch(service, 'dashboard.get', {}, OWNER);
     expect(snapshot.spend_by_client).toEqual(byClient);
     expect(snapshot.spend_by_project[0]).toMatchObject({ name: 'alpha', month_usd: byClient[0]!.month_usd });
+
+    // Later records are added to what was read (only the new ones are read), also across a day change.
+    tick(24 * 3600_000);
+    const c = await service.usage.track({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', input_tokens: 2000, output_tokens: 0 }, { gateway: gatewayFields({ client: 'agent-b', project: 'beta' }) });
+    const later = service.accounting.spendByOrigin('client');
+    expect(later.find((r) => r.name === 'agent-b')).toEqual({ name: 'agent-b', requests: 2, today_usd: c.cost_usd, month_usd: Number((b.cost_usd! + c.cost_usd!).toFixed(6)) });
+    expect(later.find((r) => r.name === 'agent-a')).toMatchObject({ requests: 2, today_usd: 0 });
+    expect(service.accounting.spendByOrigin('project').map((p) => p.name)).toEqual(['alpha', null, 'beta']);
+    // A second service on the same file sees the same figures from its own first read.
+    const other = openTestService({ dataDir: service.dataDir, now: () => service.now(), timeZone: 'UTC' });
+    expect(other.accounting.spendByOrigin('client')).toEqual(later);
+    other.close();
     service.close();
   });
 
