@@ -6,13 +6,17 @@ import type { UsageLedger } from './usage-ledger.js';
 
 export type OriginKind = 'client' | 'project';
 
+/** Records grouped per quarter hour, client and project (every zone offset is a multiple of 15 minutes, so a bucket lies in one local day). */
 interface Row {
-  id: number;
-  ts: number;
-  cost: number | null;
+  bucket: number;
   client: number | null;
   project: number | null;
+  requests: number;
+  cost: number;
 }
+
+const BUCKET_MS = 15 * 60_000;
+const GROUPED = `SELECT ts / ${BUCKET_MS} AS bucket, client, project, count(*) AS requests, sum(coalesce(cost, 0)) AS cost FROM records`;
 
 /** One client's or project's month so far: requests, and micro-dollars per local day start. */
 interface Tally {
@@ -42,10 +46,8 @@ export class OriginSpendTally {
     const db = ledger.db;
     this.#sql = {
       newest: db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM records'),
-      month: db.prepare<[number, number], Row>(`SELECT id, ts, cost, client, project FROM records WHERE provider IN (${codes}) AND ts >= ? AND +id <= ?`),
-      since: db.prepare<[number, number, number], Row>(
-        `SELECT id, ts, cost, client, project FROM records WHERE id > ? AND id <= ? AND +provider IN (${codes}) AND +ts >= ?`,
-      ),
+      month: db.prepare<[number, number], Row>(`${GROUPED} WHERE provider IN (${codes}) AND ts >= ? AND +id <= ? GROUP BY 1, 2, 3`),
+      since: db.prepare<[number, number, number], Row>(`${GROUPED} WHERE id > ? AND id <= ? AND +provider IN (${codes}) AND +ts >= ? GROUP BY 1, 2, 3`),
       name: db.prepare<[number], { name: string }>('SELECT name FROM names WHERE id = ?'),
     };
   }
@@ -77,9 +79,9 @@ export class OriginSpendTally {
       rows = this.#sql.since.all(this.#lastId, newest, monthStart);
     }
     for (const row of rows) {
-      const day = this.#ledger.calendar.dayStart(row.ts);
-      add(this.#byClient, row.client, day, row.cost ?? 0);
-      add(this.#byProject, row.project, day, row.cost ?? 0);
+      const day = this.#ledger.calendar.dayStart(row.bucket * BUCKET_MS);
+      add(this.#byClient, row.client, day, row);
+      add(this.#byProject, row.project, day, row);
     }
     this.#lastId = newest;
   }
@@ -94,9 +96,9 @@ export class OriginSpendTally {
   }
 }
 
-function add(map: Map<number | null, Tally>, key: number | null, day: number, micros: number): void {
+function add(map: Map<number | null, Tally>, key: number | null, day: number, row: Row): void {
   let tally = map.get(key);
   if (!tally) map.set(key, (tally = { requests: 0, byDay: new Map() }));
-  tally.requests += 1;
-  tally.byDay.set(day, (tally.byDay.get(day) ?? 0) + micros);
+  tally.requests += row.requests;
+  tally.byDay.set(day, (tally.byDay.get(day) ?? 0) + row.cost);
 }
