@@ -85,6 +85,12 @@ export function Activity(): React.JSX.Element {
   );
 }
 
+/** The time alone for today's requests, the date too for older ones. */
+function shortTime(iso: string): string {
+  const date = new Date(iso);
+  return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
+}
+
 function FeedRow({ request: r }: { request: RecentRequest }): React.JSX.Element {
   const trouble = isTrouble(r);
   const ms = (value: number | null): string => (value === null ? '–' : `${value.toLocaleString('en-US')} ms`);
@@ -93,7 +99,7 @@ function FeedRow({ request: r }: { request: RecentRequest }): React.JSX.Element 
       <div className="feed-main">
         <span className={`badge ${trouble ? 'badge-trouble' : 'badge-ok'}`}>{statusText(r)}</span>
         <time dateTime={r.time} className="muted">
-          {new Date(r.time).toLocaleTimeString()}
+          {shortTime(r.time)}
         </time>
         <span className="feed-model">
           <span className={`swatch fill-${r.provider}`} aria-hidden="true" /> {r.provider}/{r.model}
