@@ -193,6 +193,7 @@ export class Accounting {
 
   close(): void {
     this.#refresher?.stop();
+    this.#budget?.close();
     this.#ledger?.close();
   }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src-main/shared/format.js';
 import type { UsageRecord } from '../../src-main/shared/usage.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway.js';
@@ -128,6 +129,17 @@ describe('budgets that bind', () => {
     expect(refusal).toContain('spend cap');
     const spent = (await waitForRecords(before + granted)).slice(before).reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);
     expect(spent).toBeLessThanOrEqual(cap);
+  });
+
+  it('a request without max_tokens is held at its model own output limit (models.dev), not a per-provider guess', async () => {
+    const body = JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: 'Say hello' }] });
+    const input = Math.ceil(Buffer.byteLength(body) / 3);
+    const atLimit = fx.service.prices.costMicros('openai', 'gpt-4', { input_tokens: input, output_tokens: 8192 })!;
+    const capped = await fx.newToken('held-at-model-limit', { max_spend_usd: 0.000001 });
+    const res = await post(CHAT_URL(), capped, body);
+    expect(res.status).toBe(429);
+    const message = ((await res.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain(`could cost up to ${formatUsd(atLimit / 1e6)}`);
   });
 });
 
