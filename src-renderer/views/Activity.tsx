@@ -1,12 +1,11 @@
 import { useRef, useState } from 'react';
-import { isTrouble, statusText, tokenSummary, type RecentRequest } from '../../src-main/shared/activity.js';
+import { MAX_RECENT_LIMIT, isTrouble, statusText, tokenSummary, type RecentRequest } from '../../src-main/shared/activity.js';
 import { formatUsd } from '../../src-main/shared/format.js';
 import type { ProviderId } from '../../src-main/shared/providers.js';
 import { useApi } from '../api/context.js';
 import { ProviderOptions } from '../components/ProviderOptions.js';
 
 const PAGE = 50;
-const MAX = 500;
 const ACCESS_DAYS = 7;
 
 /**
@@ -74,9 +73,9 @@ export function Activity(): React.JSX.Element {
             ))}
           </ol>
         )}
-        {data?.next_before && limit < MAX && (
+        {data?.next_before && limit < MAX_RECENT_LIMIT && (
           <div className="row-actions">
-            <button onClick={() => setLimit((n) => Math.min(MAX, n + PAGE))}>Show older</button>
+            <button onClick={() => setLimit((n) => Math.min(MAX_RECENT_LIMIT, n + PAGE))}>Show older</button>
           </div>
         )}
       </section>

@@ -157,6 +157,8 @@ describe('Activity view', { timeout: 90_000 }, () => {
     await rowOf('agent-live', 'cut').getByText('cut: stream broke', { exact: true }).waitFor();
 
     expect(await page.evaluate('window.__samePage')).toBe('yes');
+    const unlabeled = await page.evaluate("[...document.querySelectorAll('input, select')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length");
+    expect(unlabeled).toBe(0);
     await shoot(page, 'activity');
 
     // Filters narrow the feed to one client.
@@ -180,6 +182,21 @@ describe('Activity view', { timeout: 90_000 }, () => {
     const stats = (await ui.api('providers.stats', { provider: 'openai' })).providers[0]!;
     expect(stats).toMatchObject({ requests: forwarded.length, failures: forwarded.filter((r) => !r.success).length });
     expect((await ui.api('usage.get', { provider: 'openai' })).totals.requests).toBe(forwarded.length);
+  });
+});
+
+describe('Activity view, long feeds', { timeout: 60_000 }, () => {
+  it('shows the newest 50 and more on request', async () => {
+    const page = await ui.openPage();
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    await page.getByRole('heading', { name: 'Recent requests' }).waitFor();
+    for (let i = 0; i < 60; i++) await ui.api('usage.track', { provider: 'google', input_tokens: i, output_tokens: 1, client: 'bulk-script' });
+    const feed = page.getByRole('list', { name: 'Recent requests' });
+    await feed.getByRole('listitem').filter({ hasText: '59 in / 1 out' }).waitFor();
+    await expect.poll(() => feed.getByRole('listitem').count()).toBe(50);
+    await page.getByRole('button', { name: 'Show older' }).click();
+    await feed.getByRole('listitem').filter({ hasText: /\b0 in \/ 1 out/ }).first().waitFor();
+    expect(await feed.getByRole('listitem').count()).toBeGreaterThan(60);
   });
 });
 
