@@ -22,6 +22,7 @@ afterAll(async () => {
 afterEach(async ({ task }) => {
   await ui.afterTest(task.result?.state === 'fail');
   ui.emu.openai.cutAfterChunks = null;
+  ui.emu.openai.chunkDelayMs = 0;
   ui.emu.openai.extras = { cache_read: 0, cache_write: 0, reasoning: 0 };
 });
 
@@ -102,7 +103,7 @@ describe('Tokens view', { timeout: 60_000 }, () => {
 });
 
 describe('Activity view', { timeout: 90_000 }, () => {
-  it('shows gateway requests live, with tokens, cost, latency and first byte, and marks failed, cut and refused ones in words', async () => {
+  it('shows gateway requests live, with tokens, cost, latency and first byte, and marks failed, cut, client-closed and refused ones in words', async () => {
     const live = await gatewayToken('agent-live', { project: 'apollo' });
     const capped = await gatewayToken('agent-capped', { max_spend_usd: 0.0001, project: 'zephyr' });
     const page = await ui.openPage();
@@ -156,6 +157,18 @@ describe('Activity view', { timeout: 90_000 }, () => {
     ).rejects.toThrow();
     await rowOf('agent-live', 'cut').getByText('cut: stream broke', { exact: true }).waitFor();
 
+    // The client goes away mid-stream: marked client closed.
+    ui.emu.openai.cutAfterChunks = null;
+    ui.emu.openai.chunkDelayMs = 300;
+    const controller = new AbortController();
+    const slow = await sdk(live).chat.completions.create({ model: 'gpt-4-turbo', stream: true, messages: [{ role: 'user', content: 'Hi' }] }, { signal: controller.signal });
+    try {
+      for await (const _chunk of slow) controller.abort();
+    } catch {
+      // The SDK may end the iteration or throw its abort error: either way the connection is gone.
+    }
+    await rowOf('agent-live', 'client_closed').getByText('client closed', { exact: true }).waitFor();
+
     expect(await page.evaluate('window.__samePage')).toBe('yes');
     const unlabeled = await page.evaluate("[...document.querySelectorAll('input, select')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).length");
     expect(unlabeled).toBe(0);
@@ -165,14 +178,14 @@ describe('Activity view', { timeout: 90_000 }, () => {
     await page.getByRole('combobox', { name: 'Client' }).selectOption('agent-capped');
     await expect.poll(() => feed.getByRole('listitem').count()).toBe(1);
     await page.getByRole('combobox', { name: 'Client' }).selectOption('');
-    await expect.poll(() => feed.getByRole('listitem').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => feed.getByRole('listitem').count()).toBeGreaterThanOrEqual(5);
 
     // The key access log: per day, key and client (the refusal used no key, so it is not there).
     const access = page.getByRole('table', { name: /Key access/ });
     const accessRow = access.getByRole('row').filter({ hasText: 'agent-live' });
     await accessRow.getByRole('cell', { name: 'openai/default' }).waitFor();
-    expect(await accessRow.getByRole('cell').nth(3).textContent()).toBe('3');
-    expect(await accessRow.getByRole('cell').nth(4).textContent()).toBe('2');
+    expect(await accessRow.getByRole('cell').nth(3).textContent()).toBe('4');
+    expect(await accessRow.getByRole('cell').nth(4).textContent()).toBe('3');
     expect(await access.getByRole('row').filter({ hasText: 'agent-capped' }).count()).toBe(0);
 
     // Refusals are not provider failures and not spend.
