@@ -27,14 +27,7 @@ const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model
 const post = (url: string, token: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body });
 
-async function waitForRecords(n: number): Promise<UsageRecord[]> {
-  for (let i = 0; i < 300; i++) {
-    const all = [...fx.service.usage.records()];
-    if (all.length >= n) return all;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the ledger never reached ${n} records`);
-}
+const waitForRecords = (n: number): Promise<UsageRecord[]> => fx.waitForRecords(n);
 
 describe('gateway authentication', () => {
   it('refuses a missing, unknown or revoked token in the provider own error format, without calling the provider', async () => {
@@ -156,6 +149,19 @@ describe('failover and honest streams', () => {
     expect(fx.service.providers.health.rateLimitedUntil('openai')).not.toBeNull();
     const access = fx.service.gatewayAccess(1).rows;
     expect(access.find((r) => r.provider === 'openai' && r.key_label === 'backup' && r.client === 'test-client')?.requests).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a successful answer whose rate-limit headers say nothing is left makes routing wait for the reset', async () => {
+    fx.emu.openai.responseHeaders = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s' };
+    const res = await post(CHAT_URL(), fx.token, chatBody());
+    expect(res.status).toBe(200);
+    await res.text();
+    const until = fx.service.providers.health.rateLimitedUntil('openai');
+    expect(until).not.toBeNull();
+    expect(Date.parse(until!) - Date.now()).toBeGreaterThan(80_000);
+    expect(Date.parse(until!) - Date.now()).toBeLessThanOrEqual(91_000);
+    expect(fx.service.routeRequest({ task_type: 'analysis', enable_fallback: true }).provider).not.toBe('openai');
+    fx.service.providers.health.record('openai', { status: 'up', latency_ms: 1, detail: 'reset by the test', retry_after_s: null });
   });
 
   it('passes the provider 429 on (with retry-after) when every key is limited, and records it as failed', async () => {

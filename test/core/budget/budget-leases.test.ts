@@ -13,6 +13,14 @@ async function open(dataDir: string, daily = 10, clock?: () => number): Promise<
   return service;
 }
 
+/** Two services on one data dir, as the gateway's process and any other process see it. */
+async function pair(daily: number, clock?: () => number): Promise<{ gateway: KeywayService; other: KeywayService; close(): void }> {
+  const dataDir = tempDir();
+  const gateway = await open(dataDir, daily, clock);
+  const other = await open(dataDir, daily, clock);
+  return { gateway, other, close: () => [gateway, other].forEach((s) => s.close()) };
+}
+
 function granted(result: ReturnType<KeywayService['budget']['hold']>): LeaseHold {
   if (!result.granted) throw new Error(`expected a hold, got: ${result.message}`);
   return result.hold;
@@ -31,9 +39,7 @@ describe('budget holds from a lease (the gateway path)', () => {
   });
 
   it('every other process counts the whole lease, so two processes together never pass the limit', async () => {
-    const dataDir = tempDir();
-    const gateway = await open(dataDir, 1);
-    const other = await open(dataDir, 1);
+    const { gateway, other, close } = await pair(1);
     const mine = granted(gateway.budget.hold('openai', 3 * DIME));
     expect(mine.micros).toBe(3 * DIME);
     const seen = other.checkBudget().periods[0]!.reserved_usd;
@@ -50,14 +56,11 @@ describe('budget holds from a lease (the gateway path)', () => {
       held += DIME / 10;
     }
     expect(held / 1e6 + (1 - seen)).toBeLessThanOrEqual(1 + 1e-9);
-    gateway.close();
-    other.close();
+    close();
   });
 
   it('a record that carries the hold shrinks the lease in its own commit; an idle lease is dropped within two seconds', async () => {
-    const dataDir = tempDir();
-    const gateway = await open(dataDir, 10);
-    const other = await open(dataDir, 10);
+    const { gateway, other, close } = await pair(10);
     const hold = granted(gateway.budget.hold('openai', 5 * DIME));
     const before = other.checkBudget().periods[0]!.reserved_usd;
     await gateway.usage.track({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 0 }, { lease: gateway.budget.ledgerLease(hold)! });
@@ -68,20 +71,16 @@ describe('budget holds from a lease (the gateway path)', () => {
     expect(gateway.checkBudget().periods[0]).toMatchObject({ reserved_usd: 0 });
     await new Promise((resolve) => setTimeout(resolve, 2200));
     expect(other.checkBudget().periods[0]).toMatchObject({ reserved_usd: 0 });
-    gateway.close();
-    other.close();
+    close();
   });
 
   it('a released hold is given back to every process at once', async () => {
-    const dataDir = tempDir();
-    const gateway = await open(dataDir, 1);
-    const other = await open(dataDir, 1);
+    const { gateway, other, close } = await pair(1);
     const hold = granted(gateway.budget.hold('openai', 4 * DIME));
     const held = other.checkBudget().periods[0]!.reserved_usd;
     gateway.budget.releaseHold(hold);
     expect(held - other.checkBudget().periods[0]!.reserved_usd).toBeCloseTo(0.4, 6);
-    gateway.close();
-    other.close();
+    close();
   });
 
   it('a lowered limit applies to the next hold even when the lease has room left', async () => {
@@ -94,10 +93,8 @@ describe('budget holds from a lease (the gateway path)', () => {
   });
 
   it('opens a new lease when its row expired and another process purged it', async () => {
-    const dataDir = tempDir();
     let clock = Date.parse('2026-03-10T12:00:00Z');
-    const gateway = await open(dataDir, 1, () => clock);
-    const other = await open(dataDir, 1, () => clock);
+    const { gateway, other, close } = await pair(1, () => clock);
     granted(gateway.budget.hold('openai', DIME));
     clock += 16 * 60 * 1000;
     // The other process purges expired rows as it reserves.
@@ -105,8 +102,7 @@ describe('budget holds from a lease (the gateway path)', () => {
     granted(gateway.budget.hold('openai', DIME));
     // The still-open first hold and the new one are both in a row others count: 0.5 + 0.2 held.
     expect(other.reserveBudget({ estimated_cost_usd: 0.31 }).granted).toBe(false);
-    gateway.close();
-    other.close();
+    close();
   });
 
   it('never holds anything for local models or while budgets are off', async () => {
