@@ -242,6 +242,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             if (!final) continue;
             writeReply(res, target.dialect.error('budget', held.message, undefined, target.clientPath));
             log(`gateway: refused ${target.provider}/${call.model} for token "${token.name}" (budget)`);
+            service.accounting.recordRefusal({ provider: target.provider, model: call.model, client: token.name, token_id: token.id, project: token.scope?.project ?? null, route: call.route, latency_ms: Math.round(performance.now() - started), detail: held.message });
             return;
           }
           hold = held.hold;
