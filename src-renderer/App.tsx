@@ -8,10 +8,14 @@ import { Overview } from './views/Overview.js';
 import { Keys } from './views/Keys.js';
 import { Providers } from './views/Providers.js';
 import { Budget } from './views/Budget.js';
+import { Activity } from './views/Activity.js';
+import { Tokens } from './views/Tokens.js';
 
 const VIEWS: { id: AppView; label: string }[] = [
   { id: 'overview', label: 'Overview' },
+  { id: 'activity', label: 'Activity' },
   { id: 'keys', label: 'Keys' },
+  { id: 'tokens', label: 'Tokens' },
   { id: 'providers', label: 'Providers' },
   { id: 'budget', label: 'Budget & settings' },
 ];
@@ -89,7 +93,7 @@ export function App(): React.JSX.Element {
     );
   }
 
-  const Current = { overview: Overview, keys: Keys, providers: Providers, budget: Budget }[view];
+  const Current = { overview: Overview, activity: Activity, keys: Keys, tokens: Tokens, providers: Providers, budget: Budget }[view];
   return (
     <ClientContext.Provider value={{ client, version, onUnauthorized, refresh: () => setVersion((v) => v + 1), navigate: setView }}>
       <div className="app">

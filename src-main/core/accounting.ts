@@ -6,7 +6,9 @@ import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, Tra
 import { EstimateCostInputSchema, ExportUsageInputSchema } from '../shared/usage.js';
 import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../shared/prices.js';
 import type { AuditLog } from './audit/audit-log.js';
-import { BudgetManager } from './budget/budget-manager.js';
+import type { OriginSpend, RecentRequest, RecentRequests, RecentRequestsQuery, RefusedRequest } from '../shared/activity.js';
+import { PROVIDER_IDS } from '../shared/providers.js';
+import { BudgetManager, countsAgainstBudget } from './budget/budget-manager.js';
 import type { CallContext } from './call-context.js';
 import { change } from './config/config-change.js';
 import type { ConfigStore } from './config/config-store.js';
@@ -16,7 +18,9 @@ import { defaultModel } from './providers/catalog.js';
 import { PriceCatalog } from './prices/price-catalog.js';
 import { PriceRefresher } from './prices/price-refresh.js';
 import { updatePriceData } from './prices/price-update.js';
+import { LedgerActivity } from './usage/ledger-activity.js';
 import { LocalCalendar } from './usage/local-calendar.js';
+import { OriginSpendTally, type OriginKind } from './usage/origin-spend.js';
 import { countTextTokens } from './usage/token-count.js';
 import { exportChunks } from './usage/usage-export.js';
 import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
@@ -52,6 +56,8 @@ export class Accounting {
   #ledger: UsageLedger | undefined;
   #budget: BudgetManager | undefined;
   #refresher: PriceRefresher | undefined;
+  #activity: LedgerActivity | undefined;
+  #originSpend: OriginSpendTally | undefined;
 
   constructor(options: AccountingOptions) {
     this.#options = options;
@@ -92,6 +98,38 @@ export class Accounting {
       // Opening usage.db can fail (corrupt file, permissions): report it the way every failure is reported.
       return Promise.reject(error);
     }
+  }
+
+  get #activityLog(): LedgerActivity {
+    this.#activity ??= new LedgerActivity(this.ledger, this.#options.now);
+    return this.#activity;
+  }
+
+  /**
+   * Keeps a request the gateway refused before forwarding it (budget or token cap) for the
+   * Activity view, and announces it. Never throws: the client already has its answer, and a
+   * refusal that cannot be written costs nothing. Returns null when it could not be written.
+   */
+  recordRefusal(refused: RefusedRequest): RecentRequest | null {
+    let entry: RecentRequest;
+    try {
+      entry = this.#activityLog.recordRefusal(refused);
+    } catch {
+      return null;
+    }
+    this.#options.events.emit('usage.refused', entry);
+    return entry;
+  }
+
+  /** The Activity feed: newest requests first, tracked and refused. */
+  recentRequests(query: RecentRequestsQuery): RecentRequests {
+    return this.#activityLog.recent(query);
+  }
+
+  /** Spend per client or project, today and this month; local (Ollama) never counts as spend. */
+  spendByOrigin(by: OriginKind): OriginSpend[] {
+    this.#originSpend ??= new OriginSpendTally(this.ledger, PROVIDER_IDS.filter(countsAgainstBudget));
+    return this.#originSpend.spend(by, this.#options.now().getTime());
   }
 
   estimate(input: EstimateCostInput): CostEstimate {
@@ -155,6 +193,7 @@ export class Accounting {
 
   close(): void {
     this.#refresher?.stop();
+    this.#budget?.close();
     this.#ledger?.close();
   }
 

@@ -103,6 +103,7 @@ const OWNER_CLI_WORDS: Partial<Record<Channel, string>> = {
   'keys.import': 'keys import --from FILE',
   'keys.check_formats': 'keys validate --offline',
   'usage.export': 'usage export',
+  'usage.recent': 'usage recent',
   'budget.set': 'budget set',
   'prices.update': 'prices update',
   'settings.update': 'settings set',

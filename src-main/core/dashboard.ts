@@ -60,6 +60,8 @@ export function buildDashboard(service: KeywayService): DashboardSnapshot {
       .sort((a, b) => b.cost_usd - a.cost_usd || b.requests - a.requests)
       .slice(0, TOP_MODELS)
       .map((m) => ({ provider: m.provider, model: m.model, requests: m.requests, cost_usd: m.cost_usd })),
+    spend_by_client: service.accounting.spendByOrigin('client'),
+    spend_by_project: service.accounting.spendByOrigin('project'),
     keys_total: keys.length,
     keys_invalid: keys.filter((key) => key.validation === 'invalid').length,
   };

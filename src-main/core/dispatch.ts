@@ -29,6 +29,7 @@ function handlersFor(s: KeywayService): Handlers {
     'usage.get': (input) => s.usage.getUsage(input),
     'usage.track': (input, caller) => s.accounting.track(input, caller),
     'usage.export': (input) => s.accounting.exportUsage(input),
+    'usage.recent': (input) => s.accounting.recentRequests(input),
     'usage.estimate': (input) => s.accounting.estimate(input),
     'usage.count_tokens': (input) => s.accounting.countTokens(input.provider, input.model, input.text),
     'prices.list': (input) => s.accounting.listPrices(input),

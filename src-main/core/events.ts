@@ -41,5 +41,6 @@ const EVENT_NAMES: Record<ServiceEventName, true> = {
   'provider.status': true,
   'settings.changed': true,
   'usage.tracked': true,
+  'usage.refused': true,
   'budget.alert': true,
 };

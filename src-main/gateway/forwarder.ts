@@ -6,6 +6,7 @@ import type { ProviderId } from '../shared/providers.js';
 import type { BodyFormat, Dialect, ErrorReply, MeteredUsage, Operation, RequestFacts } from './dialect.js';
 import type { KeyChoice, KeySecrets } from './key-secrets.js';
 import type { Upstreams } from './upstreams.js';
+import { pauseSeconds } from '../core/providers/rate-limit-headers.js';
 import { UsageMeter } from './usage-meter.js';
 
 /** One provider call the gateway may make for a client request. */
@@ -100,7 +101,7 @@ export class Forwarder {
       }
       const status = upstream.statusCode;
       if (status === 401 || status === 429 || status >= 500) {
-        const retryAfter = retryAfterSeconds(upstream.headers);
+        const retryAfter = pauseSeconds(upstream.headers, Date.now());
         const body = await readLimited(upstream.body);
         this.#failure(target.provider, performance.now() - attemptStart, `${target.provider} answered ${status}`, retryAfter);
         const reply =
@@ -143,7 +144,14 @@ export class Forwarder {
         ttfb ??= performance.now() - started;
         if (!res.write(out)) await drained(res);
       }
-      this.#deps.providers.health.record(target.provider, { status: 'up', latency_ms: Math.round(performance.now() - started), detail: 'last gateway request succeeded' });
+      // A success can still say the provider's limit is used up (remaining 0 until a reset): routing waits for it.
+      const pause = pauseSeconds(upstream.headers, Date.now());
+      this.#deps.providers.health.record(target.provider, {
+        status: 'up',
+        latency_ms: Math.round(performance.now() - started),
+        detail: pause === undefined ? 'last gateway request succeeded' : `last gateway request succeeded; its rate limit is used up for ${pause} s`,
+        ...(pause !== undefined ? { retry_after_s: pause } : {}),
+      });
     } catch (error) {
       if (abort.signal.aborted || res.destroyed) result = 'client_closed';
       else {
@@ -198,16 +206,6 @@ function responseHeaders(headers: IncomingHttpHeaders | Record<string, string | 
     out[name] = value;
   }
   return out;
-}
-
-function retryAfterSeconds(headers: Record<string, string | string[] | undefined>): number | undefined {
-  const raw = headers['retry-after'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { KeywayService } from '../core/service.js';
+import type { LeaseShare } from '../core/usage/usage-ledger.js';
 import { baseUrlFor } from '../core/providers/endpoints.js';
 import type { HttpRoute } from '../http/route.js';
-import type { GatewayRecordFields, GatewayStatus } from '../shared/usage.js';
+import { MAX_LATENCY_MS, MAX_TOKENS_PER_REQUEST, type GatewayRecordFields, type GatewayStatus } from '../shared/usage.js';
 import { PROVIDER_IDS, isProviderId, type ProviderId } from '../shared/providers.js';
 import { NO_USAGE, asRecord, type Dialect, type ErrorReply, type GatewayErrorKind } from './dialect.js';
 import { compatChatPath, compatDialect } from './dialects/compat.js';
@@ -11,6 +12,7 @@ import { dialectFor } from './dialects/index.js';
 import { Forwarder, forwardableHeaders, isUnsent, writeReply, type CallResult, type Target } from './forwarder.js';
 import { presentedToken, type GatewayToken, type GatewayTokenVerifier } from './gateway-token.js';
 import { KeySecrets } from './key-secrets.js';
+import { COMPAT_PATHS } from './paths.js';
 import { parseJsonBody, readBody, MAX_REQUEST_BYTES } from './request-body.js';
 import { SpendGuard, type Hold } from './spend-guard.js';
 import { Upstreams } from './upstreams.js';
@@ -64,7 +66,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const forwarder = new Forwarder({ upstreams, secrets, providers: service.providers, log });
 
   const route: HttpRoute = async (req, res, url) => {
-    if (url.pathname === '/v1/chat/completions' || url.pathname === '/v1/models') {
+    if (COMPAT_PATHS.includes(url.pathname)) {
       await handleCompat(url.pathname, req, res, url);
       return true;
     }
@@ -240,6 +242,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
             if (!final) continue;
             writeReply(res, target.dialect.error('budget', held.message, undefined, target.clientPath));
             log(`gateway: refused ${target.provider}/${call.model} for token "${token.name}" (budget)`);
+            service.accounting.recordRefusal({ provider: target.provider, model: call.model, client: token.name, token_id: token.id, project: token.scope?.project ?? null, route: call.route, latency_ms: Math.round(performance.now() - started), detail: held.message });
             return;
           }
           hold = held.hold;
@@ -282,21 +285,23 @@ export function createGateway(deps: GatewayDeps): Gateway {
       reasoning_tokens: usage.reasoning,
     };
     try {
-      const tracked = await service.usage.track(
+      const input = bounded(usage.input);
+      const cached = Math.min(bounded(usage.cache_read), input);
+      const written = Math.min(bounded(usage.cache_write), input - cached);
+      const tracked = await service.usage.trackParsed(
         {
           provider,
           model,
-          input_tokens: usage.input,
-          output_tokens: usage.output,
-          cached_input_tokens: Math.min(usage.cache_read, usage.input),
-          cache_write_tokens: Math.min(usage.cache_write, Math.max(0, usage.input - usage.cache_read)),
-          ...(usage.cache_write_1h ? { cache_write_1h_tokens: Math.min(usage.cache_write_1h, usage.cache_write) } : {}),
+          input_tokens: input,
+          output_tokens: bounded(usage.output),
+          cached_input_tokens: cached,
+          cache_write_tokens: written,
+          ...(usage.cache_write_1h ? { cache_write_1h_tokens: Math.min(bounded(usage.cache_write_1h), written) } : {}),
           success: result.status === 'ok',
-          latency_ms: Math.round(performance.now() - started),
+          latency_ms: Math.min(Math.round(performance.now() - started), MAX_LATENCY_MS),
           ...(result.keyLabel ? { key_label: result.keyLabel } : {}),
-          ...(hold?.ticket ? { reservation: hold.ticket } : {}),
         },
-        { gateway },
+        { gateway, ...leaseOf(hold) },
       );
       if (hold) guard.settle(hold, tracked.cost_usd);
     } catch (error) {
@@ -305,10 +310,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
+  function leaseOf(hold: Hold | null): { lease?: LeaseShare } {
+    const lease = hold ? guard.ledgerLease(hold) : null;
+    return lease ? { lease } : {};
+  }
+
   return {
     route,
     close: () => upstreams.close(),
   };
+}
+
+/** The ledger's bound for one record's counts (the usage meter already reads whole non-negative ones). */
+function bounded(tokens: number): number {
+  return Math.min(tokens, MAX_TOKENS_PER_REQUEST);
 }
 
 const upstreamCache = new Map<string, { origin: string; basePath: string }>();

@@ -1,14 +1,11 @@
 import type { ProviderId } from '../shared/providers.js';
-import type { BudgetManager } from '../core/budget/budget-manager.js';
+import type { BudgetManager, LeaseHold } from '../core/budget/budget-manager.js';
 import type { PriceCatalog } from '../core/prices/price-catalog.js';
 import { formatUsd } from '../shared/format.js';
+import { outputLimit } from '../core/models/output-limits.js';
 import type { UsageLedger } from '../core/usage/usage-ledger.js';
 import type { GatewayToken } from './gateway-token.js';
 
-/** Output caps assumed when a request sets none (the largest common model output limits per provider). */
-const DEFAULT_OUTPUT_CAP: Record<ProviderId, number> = { anthropic: 8192, openai: 16_384, google: 8192, local: 0 };
-/** Streams may run long; a hold outlives the longest request the gateway allows. */
-const HOLD_TTL_S = 15 * 60;
 
 export interface WorstCase {
   provider: ProviderId;
@@ -20,8 +17,8 @@ export interface WorstCase {
 
 /** Money held for one request until it is recorded. */
 export interface Hold {
-  /** The budget reservation ticket; the ledger closes it in the same commit as the record. */
-  ticket: string | null;
+  /** The budgets' hold (a share of this process's lease); the ledger shrinks the lease in the record's commit. */
+  budget: LeaseHold;
   tokenId: string;
   micros: number;
 }
@@ -36,8 +33,8 @@ export interface SpendGuardDeps {
 
 /**
  * Budgets that bind: before a request is forwarded its worst case (input bounded by the body size,
- * plus its output cap or the provider's usual limit, at the model's price) is held against every
- * budget that applies (SQLite reservation, atomic across processes) and against the token's own
+ * plus its output cap or the model's output limit, at the model's price) is held against every
+ * budget that applies (this process's budget lease, which every process counts) and against the token's own
  * spend cap (in this process, which owns the token). A request that would overrun either is refused.
  */
 export class SpendGuard {
@@ -51,7 +48,7 @@ export class SpendGuard {
   /** Worst-case cost in micro-dollars (0 when the model has no price: nothing can be held for it). */
   worstCaseMicros(request: WorstCase): number {
     const input = Math.ceil(request.bodyBytes / 3);
-    const output = request.maxOutputTokens ?? DEFAULT_OUTPUT_CAP[request.provider];
+    const output = request.maxOutputTokens ?? outputLimit(request.provider, request.model)?.tokens ?? 0;
     return this.#deps.prices.costMicros(request.provider, request.model, { input_tokens: input, output_tokens: output }) ?? 0;
   }
 
@@ -68,18 +65,20 @@ export class SpendGuard {
         };
       }
     }
-    let ticket: string | null = null;
-    if (micros > 0) {
-      const result = this.#deps.budget().reserve({ estimated_cost_usd: micros / 1e6, provider: request.provider, ttl_seconds: HOLD_TTL_S });
-      if (!result.granted) return { granted: false, message: `Keyway refused this request: ${result.message}` };
-      ticket = result.ticket;
-    }
+    const held = this.#deps.budget().hold(request.provider, micros);
+    if (!held.granted) return { granted: false, message: `Keyway refused this request: ${held.message}` };
     mine.held += micros;
-    return { granted: true, hold: { ticket, tokenId: token.id, micros } };
+    return { granted: true, hold: { budget: held.hold, tokenId: token.id, micros } };
   }
 
-  /** The request was recorded (its ledger record closed the ticket): the token's hold becomes what it really cost. */
+  /** What the ledger needs to release the budgets' hold in the record's own commit. */
+  ledgerLease(hold: Hold): { ticket: string; micros: number } | null {
+    return this.#deps.budget().ledgerLease(hold.budget);
+  }
+
+  /** The request was recorded (its commit released the budgets' hold): the token's hold becomes what it really cost. */
   settle(hold: Hold, costUsd: number | null): void {
+    this.#deps.budget().settleHold(hold.budget);
     const mine = this.#tokens.get(hold.tokenId);
     if (!mine) return;
     mine.held = Math.max(0, mine.held - hold.micros);
@@ -90,13 +89,7 @@ export class SpendGuard {
   release(hold: Hold): void {
     const mine = this.#tokens.get(hold.tokenId);
     if (mine) mine.held = Math.max(0, mine.held - hold.micros);
-    if (hold.ticket) {
-      try {
-        this.#deps.budget().release({ ticket: hold.ticket });
-      } catch {
-        // Already closed or expired: nothing is held any more.
-      }
-    }
+    this.#deps.budget().releaseHold(hold.budget);
   }
 
   #tokenState(token: GatewayToken): { spent: number; held: number } {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { sendJson, type HttpRoute } from '../http/route.js';
 import type { McpDeps } from './deps.js';
 import { MAX_MESSAGE_BYTES } from './message-size.js';
@@ -39,6 +39,8 @@ export function mcpHttpEndpoint(deps: McpDeps, options: { maxSessions?: number }
       return true;
     }
     const connection = createMcpServer({ ...deps, transport: 'http' });
+    // Loaded with the first HTTP session: a server no editor talks to over HTTP does not carry it.
+    const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       // The same bound as stdio and the socket (the SDK's default is 4 MiB); larger bodies get 413.

@@ -1,7 +1,7 @@
 import { unlinkSync } from 'node:fs';
 import { KeywayError, isErrnoException } from '../core/errors.js';
 import type { KeywayService } from '../core/service.js';
-import { createGateway } from '../gateway/gateway.js';
+import { lazyGateway } from '../gateway/lazy-gateway.js';
 import type { GatewayTokenVerifier } from '../gateway/gateway-token.js';
 import { apiRoutes } from '../http/api-routes.js';
 import { dashboardToken } from '../http/auth.js';
@@ -69,7 +69,7 @@ export async function startKeywayServer(options: KeywayServerOptions): Promise<R
   const extra = options.routes ?? {};
   // The gateway finds its clients' tokens in whichever header their SDK uses (x-api-key,
   // x-goog-api-key, Authorization), so it mounts as a public route and checks gateway tokens itself.
-  const gateway = createGateway({ service, tokens: options.gatewayTokens ?? { verify: (presented) => service.tokens.verify(presented, 'gateway') }, log });
+  const gateway = lazyGateway({ service, tokens: options.gatewayTokens ?? { verify: (presented) => service.tokens.verify(presented, 'gateway') }, log });
   let http;
   try {
     http = await startHttpServer({

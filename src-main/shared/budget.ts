@@ -91,7 +91,9 @@ export type ReserveBudgetResult =
   | { granted: true; ticket: string; amount_usd: number; provider: ProviderId | null; expires_at: string }
   | { granted: false; ticket: null; amount_usd: number; provider: ProviderId | null; refused_by: BudgetPeriodStatus; message: string };
 
-export const TicketSchema = z.string().regex(/^rsv_[0-9a-f]{24}$/, 'ticket must be a ticket id from reserveBudget (rsv_...)');
+/** A reservation ticket as reserveBudget issues it. */
+export const TICKET_PATTERN = /^rsv_[0-9a-f]{24}$/;
+export const TicketSchema = z.string().regex(TICKET_PATTERN, 'ticket must be a ticket id from reserveBudget (rsv_...)');
 
 export const SettleReservationInputSchema = z
   .object({

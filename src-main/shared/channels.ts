@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecentRequestsInputSchema, type RecentRequests } from './activity.js';
 import { AppSettingsPatchSchema, type AppSettingsView } from './app-settings.js';
 import type { AuditEntry, AuditVerifyResult } from './audit.js';
 import {
@@ -114,6 +115,7 @@ export const CHANNELS = {
   'usage.get': spec(GetUsageInputSchema, false, ANYONE, 'usage.get'),
   'usage.track': spec(TrackRequestInputSchema, true, ANYONE, 'usage.track'),
   'usage.export': spec(ExportUsageInputSchema, false, OWNER, 'usage.export', { stream: true }),
+  'usage.recent': spec(RecentRequestsInputSchema, false, OWNER, 'usage.recent'),
   'usage.estimate': spec(EstimateCostInputSchema, false, ANYONE, 'usage.estimate'),
   'usage.count_tokens': spec(CountTokensInputSchema, false, ANYONE, 'usage.count_tokens'),
   'prices.list': spec(ListPricesInputSchema, false, ANYONE, 'prices.list'),
@@ -156,6 +158,7 @@ export interface ChannelResults {
   'usage.get': UsageReport;
   'usage.track': TrackResult;
   'usage.export': Iterable<string>;
+  'usage.recent': RecentRequests;
   'usage.estimate': CostEstimate;
   'usage.count_tokens': TokenCount;
   'prices.list': PriceListing;

@@ -1,3 +1,4 @@
+import type { OriginSpend } from './activity.js';
 import type { BudgetLevel } from './budget.js';
 import type { HealthStatus } from './provider-stats.js';
 import type { ProviderId } from './providers.js';
@@ -16,7 +17,7 @@ export interface SpendGauge {
 export type AlertKind = 'budget_warning' | 'budget_exceeded' | 'provider_down' | 'key_invalid';
 
 /** Which view of the app shows the details of an alert or notification. */
-export type AppView = 'overview' | 'keys' | 'providers' | 'budget';
+export type AppView = 'overview' | 'activity' | 'keys' | 'tokens' | 'providers' | 'budget';
 
 export interface DashboardAlert {
   /** Stable for one condition in one period, e.g. `budget_exceeded:daily:2026-11-28`. */
@@ -59,6 +60,9 @@ export interface DashboardSnapshot {
   /** The last 30 days, oldest first, one entry per day (empty days included). */
   daily: DailyCost[];
   top_models: ModelSpend[];
+  /** Spend today and this month per client and per project (paid providers only), biggest first. */
+  spend_by_client: OriginSpend[];
+  spend_by_project: OriginSpend[];
   keys_total: number;
   keys_invalid: number;
 }

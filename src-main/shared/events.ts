@@ -1,3 +1,4 @@
+import type { RecentRequest } from './activity.js';
 import type { BudgetAlert } from './budget.js';
 import type { ProviderId } from './providers.js';
 import type { TrackResult } from './usage.js';
@@ -23,6 +24,8 @@ export interface ServiceEventMap {
   'settings.changed': { fields: string[] };
   /** One usage record was committed to the ledger (durable). */
   'usage.tracked': TrackResult;
+  /** The gateway refused a request before forwarding it (budget or token cap); kept for the Activity view, never as usage. */
+  'usage.refused': RecentRequest;
   /** A budget threshold or limit was crossed; fired once per period, across processes. */
   'budget.alert': BudgetAlert;
 }

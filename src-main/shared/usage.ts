@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { AppliedTier, PriceSource, TokenRates } from './prices.js';
+import { TICKET_PATTERN } from './budget.js';
 import { PROVIDER_IDS, type ProviderId } from './providers.js';
 
 /** One request may not claim more than this many tokens of any kind: larger values are typos or abuse. */
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+/** The longest latency a record may carry: one day. */
+export const MAX_LATENCY_MS = 24 * 3600 * 1000;
 
 /** MAX_TOKENS_PER_REQUEST as people read it; a plain constant, since formatting it with Intl at import costs every start-up ICU's set-up (about 25 ms). */
 const MAX_TOKENS_TEXT = String(MAX_TOKENS_PER_REQUEST).replace(/\B(?=(\d{3})+$)/g, ',');
@@ -63,18 +66,19 @@ export const TrackRequestInputSchema = z
       .number({ error: 'latency_ms must be a number of milliseconds' })
       .int('latency_ms must be whole milliseconds')
       .min(0, 'latency_ms must be 0 or more')
-      .max(24 * 3600 * 1000, 'latency_ms must be at most 86400000 (one day)')
+      .max(MAX_LATENCY_MS, 'latency_ms must be at most 86400000 (one day)')
       .optional(),
     task_type: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'task_type must be snake_case, e.g. code_generation').optional(),
     key_label: shortName('key_label').optional(),
     client: shortName('client').optional(),
     /** A budget reservation this request settles; it is closed in the same commit as the record. */
-    reservation: z.string().regex(/^rsv_[0-9a-f]{24}$/, 'reservation must be a ticket id from reserveBudget').optional(),
+    reservation: z.string().regex(TICKET_PATTERN, 'reservation must be a ticket id from reserveBudget').optional(),
   })
   .strict()
   .refine(cacheWithinInput, CACHE_WITHIN_INPUT)
   .refine(oneHourWithinWrites, ONE_HOUR_WITHIN_WRITES);
 export type TrackRequestInput = z.input<typeof TrackRequestInputSchema>;
+export type TrackRequestParsed = z.output<typeof TrackRequestInputSchema>;
 
 /** What a request was priced with and the tokens priced: shared by tracked records and estimates. */
 export interface PricedTokens {

@@ -2,6 +2,7 @@ import { useApi, useClient } from '../api/context.js';
 import { CostChart } from '../components/CostChart.js';
 import { HealthDot } from '../components/HealthDot.js';
 import { SpendBar } from '../components/SpendBar.js';
+import { OriginSpendTable } from '../components/OriginSpendTable.js';
 import { formatUsdCents as formatUsd } from '../../src-main/shared/format.js';
 
 /** The popover: alerts first, then spend against limits, the 30-day chart, top models, provider health. */
@@ -60,6 +61,14 @@ export function Overview(): React.JSX.Element {
             </tbody>
           </table>
         )}
+      </section>
+      <section aria-labelledby="by-client-title" className="card">
+        <h2 id="by-client-title">Spend by client</h2>
+        <OriginSpendTable rows={data.spend_by_client} none="no client" labelledBy="by-client-title" testId="spend-by-client" />
+      </section>
+      <section aria-labelledby="by-project-title" className="card">
+        <h2 id="by-project-title">Spend by project</h2>
+        <OriginSpendTable rows={data.spend_by_project} none="no project" labelledBy="by-project-title" testId="spend-by-project" />
       </section>
       <section aria-labelledby="health-title" className="card">
         <h2 id="health-title">Providers</h2>

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { KeywayService } from '../../src-main/core/service.js';
 import { TokenStore } from '../../src-main/core/tokens/token-store.js';
@@ -24,6 +26,7 @@ export async function run(): Promise<BenchRow[]> {
   const emu = await startEmulators();
   const dir = mkdtempSync(join(tmpdir(), 'keyway-bench-gateway-'));
   const server = await startServe(dir, emu);
+  const floor = await startFloorProxy(emu);
   try {
     const direct = new Pool(emu.openai.baseUrl, { connections: CONCURRENCY * 8 });
     const gateway = new Pool(server.origin, { connections: CONCURRENCY * 8 });
@@ -31,24 +34,34 @@ export async function run(): Promise<BenchRow[]> {
     const streamBody = JSON.stringify({ model: 'gpt-4o', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Say hello to the benchmark' }] });
     const viaDirect = { pool: direct, path: '/v1/chat/completions', auth: `Bearer ${emu.openai.key}` };
     const viaGateway = { pool: gateway, path: '/openai/v1/chat/completions', auth: `Bearer ${server.token}` };
+    const floorPool = new Pool(floor.origin, { connections: CONCURRENCY * 8 });
+    const viaFloor = { pool: floorPool, path: '/openai/v1/chat/completions', auth: 'Bearer unused' };
 
     // Warm both paths (connections, JIT, prepared statements).
     for (let i = 0; i < 300; i++) {
       await call(viaDirect, body);
       await call(viaGateway, body);
+      await call(viaFloor, body);
     }
     const directTimes: number[] = [];
     const gatewayTimes: number[] = [];
     const directTtfb: number[] = [];
     const gatewayTtfb: number[] = [];
+    const floorTimes: number[] = [];
+    const floorTtfb: number[] = [];
     for (let i = 0; i < SEQUENTIAL; i++) {
       directTimes.push(await call(viaDirect, body));
       gatewayTimes.push(await call(viaGateway, body));
+      floorTimes.push(await call(viaFloor, body));
       directTtfb.push(await firstByte(viaDirect, streamBody));
       gatewayTtfb.push(await firstByte(viaGateway, streamBody));
+      floorTtfb.push(await firstByte(viaFloor, streamBody));
     }
     const added = (q: number) => percentile(gatewayTimes, q) - percentile(directTimes, q);
+    const floorAdded = (q: number) => percentile(floorTimes, q) - percentile(directTimes, q);
     const addedTtfb = percentile(gatewayTtfb, 0.5) - percentile(directTtfb, 0.5);
+    const floorAddedTtfb = percentile(floorTtfb, 0.5) - percentile(directTtfb, 0.5);
+    const floorThroughput = (await throughput(viaFloor, body)).perSecond;
 
     const recordedBefore = countRecords(dir);
     const { perSecond, ok } = await throughput(viaGateway, body);
@@ -65,17 +78,20 @@ export async function run(): Promise<BenchRow[]> {
     const streamRecords = (await waitForRecords(dir, beforeStreams + STREAMS, 20_000)) - beforeStreams;
     await direct.close();
     await gateway.close();
+    await floorPool.close();
+    const floorNote = `a do-nothing proxy (node:http + undici, test/bench/floor-proxy.ts) in the same run`;
     return [
-      { figure: 'gateway added latency p50 (non-streamed chat)', measured: round(added(0.5)), unit: 'ms', goal: 0.3, kind: 'max', note: `${SEQUENTIAL} sequential requests each way, gateway minus direct to the emulator, keep-alive` },
-      { figure: 'gateway added latency p99 (non-streamed chat)', measured: round(added(0.99)), unit: 'ms', goal: 2, kind: 'max' },
-      { figure: 'gateway added time to first byte p50 (streams)', measured: round(addedTtfb), unit: 'ms', goal: 1, kind: 'max' },
-      { figure: `gateway throughput, ${CONCURRENCY} concurrent clients`, measured: Math.round(perSecond), unit: 'req/s', goal: 3000, kind: 'min', note: `${THROUGHPUT_SECONDS} s; budgets on; every answered request was in the ledger afterwards` },
+      { figure: 'gateway added latency p50 (non-streamed chat)', measured: round(added(0.5)), unit: 'ms', goal: 0.3, kind: 'max', note: `${SEQUENTIAL} sequential requests each way, gateway minus direct to the emulator, keep-alive; ${floorNote} added ${round(floorAdded(0.5))} ms` },
+      { figure: 'gateway added latency p99 (non-streamed chat)', measured: round(added(0.99)), unit: 'ms', goal: 2, kind: 'max', note: `${floorNote} added ${round(floorAdded(0.99))} ms` },
+      { figure: 'gateway added time to first byte p50 (streams)', measured: round(addedTtfb), unit: 'ms', goal: 1, kind: 'max', note: `${floorNote} added ${round(floorAddedTtfb)} ms` },
+      { figure: `gateway throughput, ${CONCURRENCY} concurrent clients`, measured: Math.round(perSecond), unit: 'req/s', goal: 3000, kind: 'min', note: `${THROUGHPUT_SECONDS} s; budgets on; every answered request was in the ledger afterwards; ${floorNote} reached ${Math.round(floorThroughput)} req/s` },
       { figure: 'gateway requests answered but not recorded', measured: recordedBefore + ok - recordedAfterRun, unit: 'requests', goal: 0, kind: 'max' },
       { figure: `${STREAMS} concurrent streams completed`, measured: completed, unit: 'streams', goal: STREAMS, kind: 'min' },
       { figure: `${STREAMS} concurrent streams recorded`, measured: streamRecords, unit: 'records', goal: STREAMS, kind: 'min' },
       { figure: `service peak RSS during ${STREAMS} streams`, measured: Math.round(peakRss / 1024 / 1024), unit: 'MB', goal: 150, kind: 'max', note: 'resident set of the keyway serve process, sampled every 20 ms' },
     ];
   } finally {
+    floor.child.kill('SIGTERM');
     server.child.kill('SIGTERM');
     await new Promise((done) => server.child.once('exit', done));
     await emu.stop();
@@ -157,6 +173,14 @@ async function startServe(dir: string, emu: Emulators): Promise<{ child: ChildPr
   }
   child.kill();
   throw new Error('keyway serve did not start within 15 s');
+}
+
+/** The do-nothing proxy in its own process, in front of the same emulator with the same key. */
+async function startFloorProxy(emu: Emulators): Promise<{ child: ChildProcess; origin: string }> {
+  const script = fileURLToPath(new URL('./floor-proxy.js', import.meta.url));
+  const child = spawn(process.execPath, [script, emu.openai.baseUrl, emu.openai.key], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { child, origin: `http://127.0.0.1:${String(line).trim()}` };
 }
 
 function countRecords(dir: string): number {

@@ -1,4 +1,5 @@
 import { passed, type BenchModule, type BenchRow } from './bench-row.js';
+import * as activity from './activity.bench.js';
 import * as cli from './cli.bench.js';
 import * as desktop from './desktop.bench.js';
 import * as gateway from './gateway.bench.js';
@@ -11,7 +12,7 @@ import * as usage from './usage.bench.js';
  * `npm run bench [-- topic...]`: runs each benchmark module and prints one table of figures next
  * to their goals. Add a module by writing test/bench/<topic>.bench.ts (export `run`) and listing it here.
  */
-const MODULES: BenchModule[] = [{ name: 'usage', run: usage.run }, { name: 'mcp', run: mcp.run }, { name: 'desktop', run: desktop.run }, { name: 'routing', run: routing.run }, { name: 'prices', run: prices.run }, { name: 'cli', run: cli.run }, { name: 'gateway', run: gateway.run }];
+const MODULES: BenchModule[] = [{ name: 'usage', run: usage.run }, { name: 'mcp', run: mcp.run }, { name: 'desktop', run: desktop.run }, { name: 'routing', run: routing.run }, { name: 'prices', run: prices.run }, { name: 'cli', run: cli.run }, { name: 'gateway', run: gateway.run }, { name: 'activity', run: activity.run }];
 
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? MODULES : MODULES.filter((m) => wanted.includes(m.name));

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { cpus, loadavg, tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { PROVIDER_CODES } from '../../src-main/core/usage/ledger-schema.js';
+import { PROVIDER_CODES, SCHEMA_VERSION } from '../../src-main/core/usage/ledger-schema.js';
 import { LocalCalendar } from '../../src-main/core/usage/local-calendar.js';
 import { UsageLedger } from '../../src-main/core/usage/usage-ledger.js';
 import { PriceCatalog } from '../../src-main/core/prices/price-catalog.js';
@@ -14,8 +14,10 @@ const RECORDS = 1_000_000;
 const CALLERS = 64;
 const THROUGHPUT_SECONDS = 3;
 /** Bump when the generated ledger's shape changes, so a stale cached file is not reused. */
+// The ledger's schema is part of the name: a cached ledger of an older schema would be migrated (and its
+// new indexes built) inside the figures.
 const CACHE_VERSION = 2;
-const CACHE_DIR = join(tmpdir(), `keyway-bench-ledger-v${CACHE_VERSION}`);
+const CACHE_DIR = join(tmpdir(), `keyway-bench-ledger-v${CACHE_VERSION}-schema${SCHEMA_VERSION}`);
 const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 
 export async function run(): Promise<BenchRow[]> {

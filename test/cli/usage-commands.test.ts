@@ -23,6 +23,33 @@ describe('keyway track / usage / estimate / budget', () => {
     expect(human.stdout).toMatch(new RegExp(`^${report.to_day}\\s+1\\s+0\\s+1000\\s+500\\s+\\$0\\.0105$`, 'm'));
   });
 
+  it('lists the newest requests with usage recent (paged, failed ones marked) and spend per client with usage --by client', async () => {
+    const keyway = cli(tempDir());
+    await keyway('track', 'openai', '--input', '20000', '--output', '0', '--model', 'gpt-4-turbo', '--latency', '120');
+    await keyway('track', 'anthropic', '--input', '1000', '--output', '500', '--model', 'claude-3-5-sonnet-20241022', '--failed');
+    const json = await keyway('usage', 'recent', '--json');
+    expect(json.code).toBe(0);
+    const page = JSON.parse(json.stdout) as { requests: Array<{ provider: string; status: string; success: boolean; client: string; cost_usd: number }>; next_before: string | null };
+    expect(page.requests.map((r) => [r.provider, r.status, r.success, r.client])).toEqual([
+      ['anthropic', 'tracked', false, 'cli'],
+      ['openai', 'tracked', true, 'cli'],
+    ]);
+    expect(page.next_before).toBeNull();
+    const human = await keyway('usage', 'recent', '--limit', '1');
+    expect(human.stdout).toMatch(/^TIME\s+CLIENT\s+PROJECT\s+MODEL\s+TOKENS\s+COST\s+LATENCY\s+TTFB\s+STATUS$/m);
+    expect(human.stdout).toMatch(/anthropic\/claude-3-5-sonnet-20241022\s+1,000 in \/ 500 out\s+\$0\.0105\s+-\s+-\s+failed$/m);
+    expect(human.stdout).toMatch(/^Older: keyway usage recent --before \d+\.\d+$/m);
+    const older = await keyway('usage', 'recent', '--before', /--before (\S+)/.exec(human.stdout)![1]!);
+    expect(older.stdout).toMatch(/openai\/gpt-4-turbo\s+20,000 in \/ 0 out\s+\$0\.20\s+120 ms\s+-\s+ok$/m);
+    const byClient = await keyway('usage', '--by', 'client');
+    expect(byClient.stdout).toMatch(/^CLIENT\s+REQUESTS\s+TODAY\s+THIS MONTH\ncli\s+2\s+\$0\.2105\s+\$0\.2105$/m);
+    const tooMany = await keyway('usage', 'recent', '--limit', '501');
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.stderr).toMatch(/limit must be at most 500/);
+    const mixed = await keyway('usage', '--by', 'project', '--days', '3');
+    expect(mixed.stderr).toMatch(/leave out --provider and --days/);
+  });
+
   it('shows a model with no known price as unpriced in the usage table, never as $0', async () => {
     const keyway = cli(tempDir());
     await keyway('track', 'openai', '--input', '1000', '--output', '0', '--model', 'gpt-imaginary-9');

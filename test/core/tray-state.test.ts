@@ -27,6 +27,8 @@ function snapshot(overrides: Partial<DashboardSnapshot> = {}): DashboardSnapshot
     providers: PROVIDER_IDS.map((provider) => ({ provider, enabled: true, health: 'up', latency_ms: 100, detail: null })),
     daily: [],
     top_models: [],
+    spend_by_client: [],
+    spend_by_project: [],
     keys_total: 2,
     keys_invalid: 0,
     ...overrides,

@@ -1,110 +1,45 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ROUTING_CONFIG } from '../../src-main/core/config/default-config.js';
-import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
+import type { Emulators } from '../emulators/index.js';
 import { canaryCore } from '../support/canary.js';
-import { KEYWAY_BIN, runKeyway } from '../support/cli.js';
+import { runKeyway } from '../support/cli.js';
 import { fileStoreEnv, httpClient, ok } from '../support/mcp.js';
+import { shoot, startServedUi, type ServedUi } from '../support/served-ui.js';
 
 /**
  * The dashboard in a real Chromium against a real `keyway serve` (spawned from the built binary,
  * file secret store, temp data dir) whose providers are the emulators. Usage is tracked over MCP
  * (Streamable HTTP) and the page must update by itself. Screenshots go to test/artifacts/.
  */
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const POPOVER = { width: 380, height: 560 };
-
+let ui: ServedUi;
 let emu: Emulators;
 let dataDir: string;
-let serve: ChildProcess;
 let origin: string;
 let token: string;
-let browser: Browser;
 let mcp: Client;
 
-async function waitForServer(dir: string, pid: number): Promise<{ http_origin: string; mcp_url: string }> {
-  for (;;) {
-    try {
-      const info = JSON.parse(readFileSync(join(dir, 'server.json'), 'utf8')) as { pid: number; http_origin: string; mcp_url: string };
-      if (info.pid === pid) return info;
-    } catch {
-      // not written yet
-    }
-    if (serve.exitCode !== null) throw new Error(`keyway serve exited with ${serve.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 beforeAll(async () => {
-  emu = await startEmulators();
-  // Not tempDir(): that one is removed after each test, and this data dir serves the whole file.
-  dataDir = mkdtempSync(join(tmpdir(), 'keyway-e2e-'));
-  writeFileSync(join(dataDir, 'routing_config.json'), JSON.stringify({ ...DEFAULT_ROUTING_CONFIG, providers: configFor(emu) }, null, 2));
-  serve = spawn(process.execPath, [KEYWAY_BIN, 'serve', '--port', '0'], { env: fileStoreEnv(dataDir), stdio: ['ignore', 'ignore', 'pipe'] });
-  const info = await waitForServer(dataDir, serve.pid!);
-  origin = info.http_origin;
-  token = readFileSync(join(dataDir, 'http-token'), 'utf8').trim();
+  ui = await startServedUi();
+  ({ emu, dataDir, origin, token } = ui);
   const editor = await runKeyway(['tokens', 'create', '--kind', 'editor', '--name', 'e2e-editor', '--json'], { env: fileStoreEnv(dataDir) });
-  mcp = await httpClient(info.mcp_url, (JSON.parse(editor.stdout) as { token: string }).token, 'e2e-editor');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  mcp = await httpClient(`${origin}/mcp`, (JSON.parse(editor.stdout) as { token: string }).token, 'e2e-editor');
 }, 60_000);
 
 afterAll(async () => {
   await mcp?.close();
-  await browser?.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((resolve) => serve.once('exit', resolve));
-    serve.kill('SIGTERM');
-    await exited;
-  }
-  await emu?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await ui?.close();
 });
-
-const pages: Array<{ page: Page; log: string[] }> = [];
 
 // On a failure, keep what the browser saw: a screenshot per open page and its console and network errors.
 afterEach(async ({ task }) => {
-  const open = pages.splice(0);
-  if (task.result?.state !== 'fail') return;
-  for (const [i, { page, log }] of open.entries()) {
-    if (page.isClosed()) continue;
-    await page.screenshot({ path: join(ARTIFACTS, `failed-${i}.png`), fullPage: true }).catch(() => {});
-    console.error(`page ${i} at ${page.url()}:\n${log.join('\n')}\n${(await page.content().catch(() => '')).slice(0, 2000)}`);
-  }
+  await ui.afterTest(task.result?.state === 'fail');
 });
 
-async function openDashboard(colorScheme: 'light' | 'dark' = 'light', fragment = `#token=${token}`): Promise<Page> {
-  // Reduced motion: bars jump to their value, so screenshots show the final state.
-  const context = await browser.newContext({ viewport: POPOVER, colorScheme, reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  const log: string[] = [];
-  page.on('console', (m) => log.push(`console ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => log.push(`requestfailed: ${r.url().replace(/#.*/, '')} ${r.failure()?.errorText}`));
-  page.on('response', (r) => log.push(`${r.status()} ${r.request().method()} ${r.url().replace(/#.*/, '')}`));
-  pages.push({ page, log });
-  // Fail on a missing element well before the test's own timeout, with the locator named.
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${origin}/ui/${fragment}`);
-  return page;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-${scheme}.png`), fullPage: true });
-  }
+function openDashboard(colorScheme: 'light' | 'dark' = 'light', fragment = `#token=${token}`): Promise<Page> {
+  return ui.openPage({ colorScheme, fragment });
 }
 
 const spendLevel = (page: Page) => page.getByTestId('spend-today').getAttribute('data-level');
@@ -262,6 +197,9 @@ describe('dashboard end to end', { timeout: 60_000 }, () => {
   it('is keyboard reachable: every control has a label and tabs move between views', async () => {
     const page = await openDashboard();
     await page.getByRole('tab', { name: 'Overview' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('heading', { name: 'Recent requests' }).waitFor();
+    expect(await page.evaluate('document.activeElement.id')).toBe('tab-activity');
     await page.keyboard.press('ArrowRight');
     await page.getByRole('heading', { name: 'Add a key' }).waitFor();
     expect(await page.evaluate('document.activeElement.id')).toBe('tab-keys');

@@ -38,6 +38,8 @@ const snapshot: DashboardSnapshot = {
   providers: [],
   daily: [],
   top_models: [],
+  spend_by_client: [],
+  spend_by_project: [],
   keys_total: 0,
   keys_invalid: 0,
 };

@@ -84,6 +84,8 @@ export class ProviderEmulator {
   chunkDelayMs = 0;
   /** Streams that ended because the client went away before the last chunk. */
   abandonedStreams = 0;
+  /** Sent with every answer (e.g. the provider's rate-limit headers). */
+  responseHeaders: Record<string, string> = {};
   readonly #failNext: Array<{ kind: FailureKind; retry_after_s: number }> = [];
   #mode: EmulatorMode = 'ok';
   #options: Required<ModeOptions> = { delay_ms: 200, retry_after_s: 7 };
@@ -140,6 +142,7 @@ export class ProviderEmulator {
     this.cutAfterChunks = null;
     this.chunkDelayMs = 0;
     this.abandonedStreams = 0;
+    this.responseHeaders = {};
     this.lastUsage = null;
     this.reported.length = 0;
     this.#failNext.length = 0;
@@ -237,6 +240,7 @@ export class ProviderEmulator {
       body,
     };
     this.requests.push(recorded);
+    for (const [name, value] of Object.entries(this.responseHeaders)) res.setHeader(name, value);
     let json: unknown = undefined;
     try {
       json = body.length > 0 ? JSON.parse(body) : undefined;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src-main/shared/format.js';
 import type { UsageRecord } from '../../src-main/shared/usage.js';
 import { canaryCore, canaryKey } from '../support/canary.js';
 import { startGatewayFixture, type GatewayFixture } from '../support/gateway.js';
@@ -26,14 +27,7 @@ const chatBody = (extra: Record<string, unknown> = {}) => JSON.stringify({ model
 const post = (url: string, token: string | undefined, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, body });
 
-async function waitForRecords(n: number): Promise<UsageRecord[]> {
-  for (let i = 0; i < 300; i++) {
-    const all = [...fx.service.usage.records()];
-    if (all.length >= n) return all;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the ledger never reached ${n} records`);
-}
+const waitForRecords = (n: number): Promise<UsageRecord[]> => fx.waitForRecords(n);
 
 describe('gateway authentication', () => {
   it('refuses a missing, unknown or revoked token in the provider own error format, without calling the provider', async () => {
@@ -129,6 +123,17 @@ describe('budgets that bind', () => {
     const spent = (await waitForRecords(before + granted)).slice(before).reduce((sum, r) => sum + (r.cost_usd ?? 0), 0);
     expect(spent).toBeLessThanOrEqual(cap);
   });
+
+  it('a request without max_tokens is held at its model own output limit (models.dev), not a per-provider guess', async () => {
+    const body = JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: 'Say hello' }] });
+    const input = Math.ceil(Buffer.byteLength(body) / 3);
+    const atLimit = fx.service.prices.costMicros('openai', 'gpt-4', { input_tokens: input, output_tokens: 8192 })!;
+    const capped = await fx.newToken('held-at-model-limit', { max_spend_usd: 0.000001 });
+    const res = await post(CHAT_URL(), capped, body);
+    expect(res.status).toBe(429);
+    const message = ((await res.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain(`could cost up to ${formatUsd(atLimit / 1e6)}`);
+  });
 });
 
 describe('failover and honest streams', () => {
@@ -144,6 +149,19 @@ describe('failover and honest streams', () => {
     expect(fx.service.providers.health.rateLimitedUntil('openai')).not.toBeNull();
     const access = fx.service.gatewayAccess(1).rows;
     expect(access.find((r) => r.provider === 'openai' && r.key_label === 'backup' && r.client === 'test-client')?.requests).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a successful answer whose rate-limit headers say nothing is left makes routing wait for the reset', async () => {
+    fx.emu.openai.responseHeaders = { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1m30s' };
+    const res = await post(CHAT_URL(), fx.token, chatBody());
+    expect(res.status).toBe(200);
+    await res.text();
+    const until = fx.service.providers.health.rateLimitedUntil('openai');
+    expect(until).not.toBeNull();
+    expect(Date.parse(until!) - Date.now()).toBeGreaterThan(80_000);
+    expect(Date.parse(until!) - Date.now()).toBeLessThanOrEqual(91_000);
+    expect(fx.service.routeRequest({ task_type: 'analysis', enable_fallback: true }).provider).not.toBe('openai');
+    fx.service.providers.health.record('openai', { status: 'up', latency_ms: 1, detail: 'reset by the test', retry_after_s: null });
   });
 
   it('passes the provider 429 on (with retry-after) when every key is limited, and records it as failed', async () => {

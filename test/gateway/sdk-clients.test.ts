@@ -20,15 +20,7 @@ beforeEach(async () => {
   fx.emu.google.extras = { cache_read: 20, cache_write: 0, reasoning: 9 };
 });
 
-/** Waits until the ledger holds `n` records (a request is recorded just after its last byte went out). */
-async function records(n: number): Promise<UsageRecord[]> {
-  for (let i = 0; i < 200; i++) {
-    const all = [...fx.service.usage.records()];
-    if (all.length >= n) return all;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`the ledger never reached ${n} records`);
-}
+const records = (n: number): Promise<UsageRecord[]> => fx.waitForRecords(n);
 
 /** The newest record equals what the emulator reported, tokens and cost. */
 async function expectRecorded(provider: ProviderId, model: string, emulator: ProviderEmulator, route: string): Promise<void> {

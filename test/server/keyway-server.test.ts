@@ -39,4 +39,16 @@ describe('startKeywayServer (in-process, as the tray app uses it)', () => {
     expect(readServerInfo(service.dataDir)).toBeUndefined();
     service.close();
   });
+
+  it('answers gateway paths (its module loaded on first use) in the provider format, and nothing else as the gateway', async () => {
+    const server = await startTestServer();
+    servers.push(server);
+    const origin = server.running.info.http_origin;
+    const res = await fetch(`${origin}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Keyway gateway token/);
+    const other = await fetch(`${origin}/openai-not-a-gateway/v1/chat/completions`, { method: 'POST', body: '{}' });
+    expect(other.status).toBe(401);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+  });
 });

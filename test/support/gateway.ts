@@ -7,6 +7,7 @@ import { TokenStore } from '../../src-main/core/tokens/token-store.js';
 import type { TokenScope } from '../../src-main/shared/tokens.js';
 import { startHttpServer, type RunningHttpServer } from '../../src-main/http/server.js';
 import type { ProviderId } from '../../src-main/shared/providers.js';
+import type { UsageRecord } from '../../src-main/shared/usage.js';
 import { configFor, startEmulators, type Emulators } from '../emulators/index.js';
 import { openTestService } from './service.js';
 
@@ -25,6 +26,8 @@ export interface GatewayFixture {
   configPath: string;
   /** Every line the gateway and the HTTP server logged (leak scans). */
   logs: string[];
+  /** Waits until the ledger holds `n` records (a request is recorded just after its last byte went out). */
+  waitForRecords(n: number): Promise<UsageRecord[]>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,14 @@ export async function startGatewayFixture(options: GatewayFixtureOptions = {}): 
     origin: http.origin,
     configPath,
     logs,
+    waitForRecords: async (n) => {
+      for (let i = 0; i < 300; i++) {
+        const all = [...service.usage.records()];
+        if (all.length >= n) return all;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`the ledger never reached ${n} records`);
+    },
     close: async () => {
       await http.close();
       await gateway.close();

@@ -1,6 +1,8 @@
 import { createWriteStream, fchmodSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { Option, type Command } from 'commander';
+import { statusText, tokenSummary, type OriginSpend, type RecentRequests } from '../../shared/activity.js';
+import { escapeForTerminal } from '../../shared/plain-text.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import type { UsageReport, UsageTotals } from '../../shared/usage.js';
 import { KeywayError, isErrnoException } from '../../core/errors.js';
@@ -16,10 +18,41 @@ export function registerUsageCommands(program: Command, io: CliIo): void {
     .description('show requests, tokens and costs (totals, per provider, per model, per day)')
     .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
     .option('--days <n>', 'how many local days back, including today (default 30)', numberOption)
-    .action(async (options: { provider?: ProviderId; days?: number }) => {
+    .addOption(new Option('--by <what>', 'spend today and this month per client or per project').choices(['client', 'project']))
+    .action(async (options: { provider?: ProviderId; days?: number; by?: 'client' | 'project' }) => {
       const api = await io.api();
+      if (options.by) {
+        if (options.provider || options.days !== undefined) {
+          throw new KeywayError('invalid_input', '--by shows today and this month for every paid provider; leave out --provider and --days.');
+        }
+        const snapshot = await api.call('dashboard.get', {});
+        const by = options.by;
+        io.print({ by, rows: by === 'client' ? snapshot.spend_by_client : snapshot.spend_by_project }, formatOrigins);
+        return;
+      }
       const report = await api.call('usage.get', { ...(options.provider ? { provider: options.provider } : {}), ...(options.days === undefined ? {} : { days: options.days }) });
       io.print(report, formatReport);
+    });
+
+  usage
+    .command('recent')
+    .description('the newest requests, newest first: client, project, model, tokens, cost, latency and how each ended (refused ones too)')
+    .option('--limit <n>', 'how many (at most 500, default 50)', numberOption)
+    .option('--before <cursor>', 'the older page after this one (printed at the end of a page)')
+    .option('--client <name>', 'only this client (gateway token name, exec command or MCP client)')
+    .option('--project <name>', 'only this project')
+    .addOption(new Option('--provider <provider>', 'only this provider').choices(PROVIDER_IDS))
+    .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<{ limit?: number; before?: string; client?: string; project?: string; provider?: ProviderId }>();
+      const api = await io.api();
+      const page = await api.call('usage.recent', {
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.before ? { before: options.before } : {}),
+        ...(options.client ? { client: options.client } : {}),
+        ...(options.project ? { project: options.project } : {}),
+        ...(options.provider ? { provider: options.provider } : {}),
+      });
+      io.print(page, formatRecent);
     });
 
   usage
@@ -91,4 +124,38 @@ function formatCost(t: UsageTotals): string {
   if (t.unpriced_requests === 0) return formatUsd(t.cost_usd);
   if (t.unpriced_requests === t.requests) return 'unpriced';
   return `${formatUsd(t.cost_usd)} (+${t.unpriced_requests} unpriced)`;
+}
+
+function formatRecent(page: RecentRequests): string {
+  if (page.requests.length === 0) return 'No requests recorded.';
+  const ms = (value: number | null): string => (value === null ? '-' : `${value} ms`);
+  const lines = [
+    table(
+      ['TIME', 'CLIENT', 'PROJECT', 'MODEL', 'TOKENS', 'COST', 'LATENCY', 'TTFB', 'STATUS'],
+      page.requests.map((r) => [
+        r.time.replace('T', ' ').slice(0, 19),
+        r.client ?? '-',
+        r.project ?? '-',
+        `${r.provider}/${r.model}`,
+        tokenSummary(r),
+        formatUsd(r.cost_usd),
+        ms(r.latency_ms),
+        ms(r.ttfb_ms),
+        statusText(r),
+      ]),
+    ),
+  ];
+  const refused = page.requests.filter((r) => r.detail);
+  if (refused.length > 0) lines.push('', ...refused.map((r) => `refused at ${r.time}: ${escapeForTerminal(r.detail ?? '')}`));
+  if (page.next_before) lines.push('', `Older: keyway usage recent --before ${page.next_before}`);
+  return lines.join('\n');
+}
+
+function formatOrigins(result: { by: 'client' | 'project'; rows: OriginSpend[] }): string {
+  if (result.rows.length === 0) return `No paid requests this month.`;
+  const none = result.by === 'client' ? '(no client)' : '(no project)';
+  return table(
+    [result.by.toUpperCase(), 'REQUESTS', 'TODAY', 'THIS MONTH'],
+    result.rows.map((row) => [row.name ?? none, String(row.requests), formatUsd(row.today_usd), formatUsd(row.month_usd)]),
+  );
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   BudgetAlert,
   BudgetLevel,
@@ -62,6 +62,11 @@ export class BudgetManager {
   readonly #fired = new Set<string>();
   readonly #sql;
   readonly #readLimits: (config: BudgetConfig, now: number) => Limit[];
+  readonly #growLease: ((provider: ProviderId, micros: number) => GuardedHold) & { immediate: (provider: ProviderId, micros: number) => GuardedHold };
+  /** This process's hold leases, one per paid provider (see hold()). */
+  readonly #leases = new Map<ProviderId, Lease>();
+  #leaseTimer: NodeJS.Timeout | null = null;
+  #lastPurge = 0;
 
   constructor(options: BudgetManagerOptions) {
     this.#ledger = options.ledger;
@@ -70,7 +75,7 @@ export class BudgetManager {
     this.#onAlert = options.onAlert;
     const db = options.ledger.db;
     // One read transaction for a status: its three queries see one snapshot and start one read, not three.
-    this.#readLimits = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now));
+    this.#readLimits = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now, 'own_holds_only'));
     this.#sql = {
       reserved: db.prepare<[number], { provider: number | null; amount: number }>(
         'SELECT provider, sum(amount) AS amount FROM reservations WHERE expires_at > ? GROUP BY provider',
@@ -79,7 +84,11 @@ export class BudgetManager {
       insertReservation: db.prepare('INSERT INTO reservations (id, provider, amount, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       takeReservation: db.prepare<[string, number], { amount: number }>('DELETE FROM reservations WHERE id = ? AND expires_at > ? RETURNING amount'),
       markFired: db.prepare('INSERT OR IGNORE INTO alerts_fired (period, scope, level, fired_at, spent, lim) VALUES (?, ?, ?, ?, ?, ?)'),
+      growLease: db.prepare('UPDATE reservations SET amount = max(0, amount + ?), expires_at = ? WHERE id = ?'),
+      shrinkLease: db.prepare('UPDATE reservations SET amount = max(0, amount - ?) WHERE id = ?'),
+      dropLease: db.prepare('DELETE FROM reservations WHERE id = ?'),
     };
+    this.#growLease = db.transaction((provider: ProviderId, micros: number): GuardedHold => this.#grow(provider, micros));
   }
 
   check(): BudgetStatus {
@@ -116,9 +125,9 @@ export class BudgetManager {
     const run = this.#ledger.db.transaction((): ReserveBudgetResult => {
       const config = this.#config();
       const now = this.#now().getTime();
-      this.#sql.purgeExpired.run(now);
+      this.#purgeExpired(now);
       if (config.enabled && countsAgainstBudget(provider)) {
-        for (const limit of this.#limits(config, now)) {
+        for (const limit of this.#limits(config, now, 'all_rows')) {
           if (limit.provider !== null && limit.provider !== provider) continue;
           if (limit.spent + limit.reserved + amount > limit.limit) {
             const refused = toStatus(limit, config);
@@ -133,7 +142,7 @@ export class BudgetManager {
           }
         }
       }
-      const ticket = `rsv_${randomBytes(12).toString('hex')}`;
+      const ticket = newTicket();
       const expiresAt = now + parsed.ttl_seconds * 1000;
       this.#sql.insertReservation.run(ticket, provider === null ? null : PROVIDER_CODES[provider], amount, now, expiresAt);
       return { granted: true, ticket, amount_usd: microsToUsd(amount), provider, expires_at: new Date(expiresAt).toISOString() };
@@ -153,6 +162,149 @@ export class BudgetManager {
     const parsed = parseInput(ReleaseReservationInputSchema, input);
     const reserved = this.#take(parsed.ticket);
     return { ticket: parsed.ticket, reserved_usd: microsToUsd(reserved), actual_cost_usd: null, status: 'released' };
+  }
+
+  /**
+   * Holds `micros` for one request to `provider` (the gateway's worst case), or refuses naming the
+   * budget it would overrun. Holds come from this process's lease: one reservation row per
+   * provider that other processes see and count, grown under SQLite's write lock only when its
+   * free part cannot cover a hold (then by the hold plus some headroom, never more than half of
+   * what is left), so most requests take their hold in memory without a write. The ledger shrinks
+   * the row in the same commit as the request's record (`ledgerLease`); an idle lease is dropped
+   * after a second. Spending can never pass a limit: every hold lies inside a row every process
+   * counts. A lease's unused headroom is the only thing another process may briefly be refused for.
+   */
+  hold(provider: ProviderId, micros: number): GuardedHold {
+    const lease = this.#leases.get(provider);
+    if (!countsAgainstBudget(provider) || micros <= 0) return { granted: true, hold: { provider, micros: 0, ticket: null } };
+    const config = this.#config();
+    if (!config.enabled) return { granted: true, hold: { provider, micros: 0, ticket: null } };
+    const now = this.#now().getTime();
+    // A changed budget block (a lowered limit) sends the hold through the check again.
+    if (lease && lease.config === config && lease.amount - lease.used >= micros && lease.expiresAt - now > LEASE_TTL_MS / 2) {
+      lease.used += micros;
+      lease.lastUsedAt = now;
+      return { granted: true, hold: { provider, micros, ticket: lease.ticket } };
+    }
+    return this.#growLease.immediate(provider, micros);
+  }
+
+  /** The request's record (which shrank the lease row in its commit) is durable: the hold is spent. */
+  settleHold(hold: LeaseHold): void {
+    this.#leaseReturn(hold, false);
+  }
+
+  /** The request was never recorded: give its hold back to every process at once. */
+  releaseHold(hold: LeaseHold): void {
+    this.#leaseReturn(hold, true);
+  }
+
+  /** What the ledger needs to shrink the lease row in the record's commit. */
+  ledgerLease(hold: LeaseHold): { ticket: string; micros: number } | null {
+    return hold.ticket === null || hold.micros === 0 ? null : { ticket: hold.ticket, micros: hold.micros };
+  }
+
+  /** Drops this process's lease rows (the service is closing). */
+  close(): void {
+    if (this.#leaseTimer) clearInterval(this.#leaseTimer);
+    this.#leaseTimer = null;
+    for (const lease of this.#leases.values()) {
+      try {
+        this.#sql.dropLease.run(lease.ticket);
+      } catch {
+        // The row expires on its own.
+      }
+    }
+    this.#leases.clear();
+  }
+
+  #leaseReturn(hold: LeaseHold, giveBackRow: boolean): void {
+    if (hold.ticket === null || hold.micros === 0) return;
+    const lease = this.#leases.get(hold.provider);
+    if (!lease || lease.ticket !== hold.ticket) return;
+    lease.used = Math.max(0, lease.used - hold.micros);
+    lease.amount = Math.max(0, lease.amount - hold.micros);
+    if (giveBackRow) {
+      try {
+        this.#sql.shrinkLease.run(hold.micros, lease.ticket);
+      } catch {
+        // Busy: the row keeps the money a little longer (safe), until the lease is dropped.
+      }
+    }
+  }
+
+  /**
+   * Inside the write lock: checks this process's holds plus the new one against every limit (with
+   * every other row as others wrote it) and sets the lease to them plus some headroom: it grows,
+   * opens, or shrinks when a limit was lowered under it.
+   */
+  #grow(provider: ProviderId, micros: number): GuardedHold {
+    const config = this.#config();
+    const now = this.#now().getTime();
+    this.#purgeExpired(now);
+    let lease = this.#leases.get(provider);
+    const mine = lease?.amount ?? 0;
+    const used = lease?.used ?? 0;
+    let slack = Number.POSITIVE_INFINITY;
+    for (const limit of this.#limits(config, now, 'all_rows')) {
+      if (limit.provider !== null && limit.provider !== provider) continue;
+      const left = limit.limit - limit.spent - (limit.reserved - mine) - used - micros;
+      if (left < 0) {
+        const refused = toStatus({ ...limit, reserved: limit.reserved - mine + used }, config);
+        return {
+          granted: false,
+          refused_by: refused,
+          message: `Holding ${formatUsd(microsToUsd(micros))} would exceed the ${describeLimit(limit)} (${formatUsd(refused.spent_usd)} spent + ${formatUsd(refused.reserved_usd)} reserved of ${formatUsd(refused.limit_usd)}). Wait for the period to reset at ${refused.resets_at} or raise the limit with keyway budget set.`,
+        };
+      }
+      slack = Math.min(slack, left);
+    }
+    const target = used + micros + Math.floor(Math.min(micros * LEASE_HEADROOM_HOLDS, slack / 2));
+    const expiresAt = now + LEASE_TTL_MS;
+    if (lease && this.#sql.growLease.run(target - lease.amount, expiresAt, lease.ticket).changes === 1) {
+      lease.amount = target;
+      lease.expiresAt = expiresAt;
+      lease.config = config;
+    } else {
+      // No lease yet, or its row expired and was purged by someone: open a fresh one for the holds still out plus this one.
+      const ticket = newTicket();
+      this.#sql.insertReservation.run(ticket, PROVIDER_CODES[provider], target, now, expiresAt);
+      lease = { ticket, amount: target, used, expiresAt, lastUsedAt: now, config };
+      this.#leases.set(provider, lease);
+      this.#startLeaseTimer();
+    }
+    lease.used += micros;
+    lease.lastUsedAt = now;
+    return { granted: true, hold: { provider, micros, ticket: lease.ticket } };
+  }
+
+  /** Once a second: a lease idle for a second with nothing held is dropped, so others see the money free. */
+  #startLeaseTimer(): void {
+    if (this.#leaseTimer) return;
+    this.#leaseTimer = setInterval(() => {
+      const now = this.#now().getTime();
+      for (const [provider, lease] of this.#leases) {
+        if (lease.used > 0 || now - lease.lastUsedAt < LEASE_IDLE_MS) continue;
+        try {
+          this.#sql.dropLease.run(lease.ticket);
+          this.#leases.delete(provider);
+        } catch {
+          // Busy: try again on the next tick.
+        }
+      }
+      if (this.#leases.size === 0 && this.#leaseTimer) {
+        clearInterval(this.#leaseTimer);
+        this.#leaseTimer = null;
+      }
+    }, LEASE_IDLE_MS);
+    this.#leaseTimer.unref();
+  }
+
+  /** Expired rows are ignored by every query; deleting them is housekeeping, once a minute at most. */
+  #purgeExpired(now: number): void {
+    if (now - this.#lastPurge < 60_000 && now >= this.#lastPurge) return;
+    this.#lastPurge = now;
+    this.#sql.purgeExpired.run(now);
   }
 
   /**
@@ -210,7 +362,11 @@ export class BudgetManager {
     return row.amount;
   }
 
-  #limits(config: BudgetConfig, now: number): Limit[] {
+  /**
+   * `all_rows` counts every reservation row as others see it (what holds must be checked against);
+   * `own_holds_only` counts this process's leases at what they really hold (status and alerts).
+   */
+  #limits(config: BudgetConfig, now: number, rows: 'all_rows' | 'own_holds_only'): Limit[] {
     const calendar = this.#ledger.calendar;
     const today = calendar.dayKey(now);
     const monthStart = calendar.monthStartKey(now);
@@ -219,6 +375,9 @@ export class BudgetManager {
     for (const row of this.#sql.reserved.all(now)) {
       const p = row.provider === null ? null : (PROVIDER_BY_CODE.get(row.provider) ?? null);
       if (countsAgainstBudget(p)) reserved.set(p, (reserved.get(p) ?? 0) + row.amount);
+    }
+    if (rows === 'own_holds_only') {
+      for (const [p, lease] of this.#leases) reserved.set(p, Math.max(0, (reserved.get(p) ?? 0) - Math.max(0, lease.amount - lease.used)));
     }
     const sum = (m: Map<ProviderId, number>, only?: ProviderId) =>
       (only ? [only] : PAID_PROVIDERS).reduce((total, p) => total + (m.get(p) ?? 0), 0);
@@ -294,4 +453,36 @@ function describeLimit(l: Limit): string {
 
 function worst(levels: BudgetLevel[]): BudgetLevel {
   return levels.includes('exceeded') ? 'exceeded' : levels.includes('warning') ? 'warning' : 'ok';
+}
+
+/** Leases are dropped after this long with nothing held; rows last LEASE_TTL_MS unless grown again. */
+const LEASE_IDLE_MS = 1000;
+const LEASE_TTL_MS = 15 * 60 * 1000;
+/** A lease grows by the hold plus room for this many more like it (capped at half of what is left). */
+const LEASE_HEADROOM_HOLDS = 16;
+
+/** This process's share of one provider's reserved money, sub-allocated to requests in memory. */
+interface Lease {
+  ticket: string;
+  /** Micro-dollars in the row (as this process last wrote it). */
+  amount: number;
+  /** Micro-dollars of it held by requests not yet recorded. */
+  used: number;
+  expiresAt: number;
+  lastUsedAt: number;
+  /** The budget block the lease was last checked against. */
+  config: BudgetConfig;
+}
+
+/** One request's hold: `ticket` is its lease's row (null when nothing needed holding). */
+export interface LeaseHold {
+  provider: ProviderId;
+  micros: number;
+  ticket: string | null;
+}
+
+export type GuardedHold = { granted: true; hold: LeaseHold } | { granted: false; message: string; refused_by: BudgetPeriodStatus };
+
+function newTicket(): string {
+  return `rsv_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }

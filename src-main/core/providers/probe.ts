@@ -1,4 +1,5 @@
 import type { ValidationOutcome } from '../../shared/validation.js';
+import { pauseSeconds } from './rate-limit-headers.js';
 
 export interface ProbeRequest {
   url: string;
@@ -49,8 +50,7 @@ export async function probe(request: ProbeRequest, isInvalidKey: (status: number
     return { ...base, outcome: 'invalid', detail: `HTTP ${status}: the provider rejected the key; replace it (keyway keys rotate)` };
   }
   if (status === 429) {
-    const retry = Number(response.headers.get('retry-after'));
-    const retry_after_s = Number.isFinite(retry) && retry > 0 ? retry : null;
+    const retry_after_s = pauseSeconds(Object.fromEntries(response.headers), Date.now()) || null;
     return { ...base, retry_after_s, outcome: 'rate_limited', detail: `HTTP 429: the key works but is rate limited${retry_after_s ? `; retry after ${retry_after_s} s` : ''}` };
   }
   return { ...base, outcome: 'error', detail: `HTTP ${status}: ${errorAdvice(status, request.url)}` };

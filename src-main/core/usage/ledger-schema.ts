@@ -8,7 +8,7 @@ export const PROVIDER_BY_CODE: ReadonlyMap<number, ProviderId> = new Map(
   Object.entries(PROVIDER_CODES).map(([provider, code]) => [code, provider as ProviderId]),
 );
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 /** The version LEDGER_SCHEMA creates; a new file then runs the migrations from there, so each column is added in one place. */
 export const LEDGER_BASE_VERSION = 2;
 
@@ -96,4 +96,18 @@ export const LEDGER_MIGRATIONS: Readonly<Record<number, string>> = {
       ALTER TABLE records ADD COLUMN reasoning INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE records ADD COLUMN token INTEGER;
       CREATE INDEX IF NOT EXISTS records_by_token ON records (token) WHERE token IS NOT NULL;`,
+  // Refused gateway requests (issue 13): kept apart from records, so a refusal is never a provider
+  // request in rate limits, health, access counts or spend. Names are ids in `names`.
+  4: `CREATE TABLE IF NOT EXISTS refusals (
+        id INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        provider INTEGER NOT NULL,
+        model INTEGER NOT NULL,
+        client INTEGER,
+        token INTEGER,
+        project INTEGER,
+        route INTEGER,
+        latency INTEGER,
+        detail TEXT NOT NULL
+      );`,
 };

@@ -4,6 +4,7 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
 import {
   GetUsageInputSchema,
   TrackRequestInputSchema,
+  type TrackRequestParsed,
   type GatewayAccessReport,
   type GatewayAccessRow,
   type GatewayRecordFields,
@@ -67,11 +68,25 @@ interface Pending {
   keyLabel: string | null;
   client: string | null;
   reservation: string | null;
+  lease: LeaseShare | null;
   gateway: GatewayRecordFields | null;
   /** Returned to the caller; `id` is filled in at commit. */
   result: TrackResult;
   resolve: (result: TrackResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** A budget lease's hold on a record (core/budget): the row shrinks by it in the record's commit. */
+export interface LeaseShare {
+  ticket: string;
+  micros: number;
+}
+
+/** What only Keyway's own fronts set on a record (never read from input). */
+export interface TrackDefaults {
+  client?: string;
+  gateway?: GatewayRecordFields;
+  lease?: LeaseShare;
 }
 
 /**
@@ -127,6 +142,7 @@ export class UsageLedger {
            cost = cost + excluded.cost, unpriced = unpriced + excluded.unpriced`,
       ),
       closeReservation: db.prepare('DELETE FROM reservations WHERE id = ?'),
+      shrinkLease: db.prepare('UPDATE reservations SET amount = max(0, amount - ?) WHERE id = ?'),
       dailyRange: db.prepare<[number, number], DailyRow>(
         `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cache_write, d.cost, d.unpriced
          FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ?`,
@@ -168,11 +184,27 @@ export class UsageLedger {
    * Validates, prices and queues one record; resolves once it is durable. Invalid input rejects
    * with invalid_input and records nothing. `gateway` is set only by the gateway (never from input).
    */
-  track(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields } = {}): Promise<TrackResult> {
+  track(input: unknown, defaults: TrackDefaults = {}): Promise<TrackResult> {
+    if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
+    let parsed: TrackRequestParsed;
+    try {
+      parsed = parseInput(TrackRequestInputSchema, input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.trackParsed(parsed, defaults);
+  }
+
+  /**
+   * `track` for a record Keyway built itself from values already checked (the gateway: provider
+   * usage fields read as whole non-negative counts, a vetted model name): no second validation
+   * on the request path.
+   */
+  trackParsed(parsed: TrackRequestParsed, defaults: TrackDefaults = {}): Promise<TrackResult> {
     if (this.#closed) return Promise.reject(new KeywayError('internal', 'The usage ledger is closed; open the service again.'));
     let pending: Pending;
     try {
-      pending = this.#prepare(input, defaults);
+      pending = this.#prepare(parsed, defaults);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -406,8 +438,7 @@ export class UsageLedger {
     this.db.close();
   }
 
-  #prepare(input: unknown, defaults: { client?: string; gateway?: GatewayRecordFields }): Pending {
-    const parsed = parseInput(TrackRequestInputSchema, input);
+  #prepare(parsed: TrackRequestParsed, defaults: TrackDefaults): Pending {
     const ts = this.#now().getTime();
     const cached = parsed.cached_input_tokens ?? 0;
     const cacheWrite = parsed.cache_write_tokens ?? 0;
@@ -442,6 +473,7 @@ export class UsageLedger {
       keyLabel: parsed.key_label ?? null,
       client,
       reservation: parsed.reservation ?? null,
+      lease: defaults.lease ?? null,
       gateway,
       result: {
         id: 0,
@@ -581,6 +613,7 @@ export class UsageLedger {
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {
         p.result = { ...p.result, warnings: [...p.result.warnings, `Reservation ${p.reservation} was not open (settled, released or expired); the usage is recorded anyway.`] };
       }
+      if (p.lease !== null) this.#sql.shrinkLease.run(p.lease.micros, p.lease.ticket);
       const key = `${p.day}|${p.provider}|${model}`;
       let row = daily.get(key);
       if (!row) {

@@ -1,3 +1,4 @@
+import { GATEWAY_PREFIX } from '../paths.js';
 import { HTTP_STATUS, asRecord, count, firstCap, jsonReply, retryHeaders, type Dialect, type GatewayErrorKind, type UsageFold } from '../dialect.js';
 
 const ERROR_TYPES: Record<GatewayErrorKind, string> = {
@@ -32,7 +33,7 @@ const fold: UsageFold = (seen, value) => {
 /** Anthropic Messages API: `x-api-key` + `anthropic-version`; messages (JSON or SSE), count_tokens and model lists are free. */
 export const anthropicDialect: Dialect = {
   provider: 'anthropic',
-  prefix: '/anthropic',
+  prefix: GATEWAY_PREFIX.anthropic,
   operation(method, path) {
     if (method === 'POST' && path === '/v1/messages') return { name: 'messages', metered: true };
     if (method === 'POST' && path === '/v1/messages/count_tokens') return { name: 'count_tokens', metered: false };

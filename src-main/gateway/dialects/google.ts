@@ -1,3 +1,4 @@
+import { GATEWAY_PREFIX } from '../paths.js';
 import { HTTP_STATUS, asRecord, count, firstCap, jsonReply, retryHeaders, type Dialect, type GatewayErrorKind, type UsageFold } from '../dialect.js';
 
 const STATUS_NAMES: Record<GatewayErrorKind, string> = {
@@ -34,7 +35,7 @@ const CALL = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent
 /** Gemini API v1beta: key in `x-goog-api-key` (never the URL); generateContent, streamGenerateContent (SSE with alt=sse, else a JSON array), countTokens. */
 export const googleDialect: Dialect = {
   provider: 'google',
-  prefix: '/google',
+  prefix: GATEWAY_PREFIX.google,
   operation(method, path) {
     const call = CALL.exec(path);
     if (call && method === 'POST') {

@@ -1,3 +1,4 @@
+import { GATEWAY_PREFIX } from '../paths.js';
 import { asRecord, count, firstCap, jsonReply, HTTP_STATUS, retryHeaders, type Dialect, type UsageFold } from '../dialect.js';
 import { openaiError, openaiFold, openaiInspect, openaiMayCarryUsage, openaiOperation, openaiStreamError } from './openai.js';
 
@@ -17,7 +18,7 @@ const isCompat = (path: string): boolean => path.startsWith('/v1/');
  */
 export const ollamaDialect: Dialect = {
   provider: 'local',
-  prefix: '/ollama',
+  prefix: GATEWAY_PREFIX.local,
   operation(method, path) {
     if (isCompat(path)) {
       const op = openaiOperation(method, path);

@@ -1,3 +1,4 @@
+import { GATEWAY_PREFIX } from '../paths.js';
 import {
   HTTP_STATUS,
   asRecord,
@@ -113,7 +114,7 @@ export function openaiStreamError(message: string): string {
 
 export const openaiDialect: Dialect = {
   provider: 'openai',
-  prefix: '/openai',
+  prefix: GATEWAY_PREFIX.openai,
   operation: openaiOperation,
   inspect: (op, body) => openaiInspect(op, body),
   authHeaders: (secret): Record<string, string> => (secret === undefined ? {} : { authorization: `Bearer ${secret}` }),
