@@ -6,6 +6,7 @@ import type { ProviderId } from '../shared/providers.js';
 import type { BodyFormat, Dialect, ErrorReply, MeteredUsage, Operation, RequestFacts } from './dialect.js';
 import type { KeyChoice, KeySecrets } from './key-secrets.js';
 import type { Upstreams } from './upstreams.js';
+import type { ClientAbort } from './client-abort.js';
 import { pauseSeconds } from '../core/providers/rate-limit-headers.js';
 import { UsageMeter } from './usage-meter.js';
 
@@ -69,7 +70,7 @@ export class Forwarder {
   }
 
   /** Tries the target's keys; streams the first usable answer to `res`. */
-  async call(target: Target, res: ServerResponse, started: number, abort: AbortController): Promise<CallResult | Unsent> {
+  async call(target: Target, res: ServerResponse, started: number, abort: ClientAbort): Promise<CallResult | Unsent> {
     const keys = await this.#deps.secrets.choices(target.provider);
     if (keys.length === 0) {
       return {
@@ -90,10 +91,10 @@ export class Forwarder {
           method: target.method as Dispatcher.HttpMethod,
           headers: { ...target.headers, ...target.dialect.authHeaders(key.secret), 'accept-encoding': 'identity', ...(target.body ? { 'content-length': String(target.body.length) } : {}) },
           body: target.body ?? undefined,
-          signal: abort.signal,
+          signal: abort,
         });
       } catch (error) {
-        if (abort.signal.aborted) return { status: 'client_closed', httpStatus: null, usage: noUsage(), keyLabel: key.label, ttfbMs: null };
+        if (abort.aborted) return { status: 'client_closed', httpStatus: null, usage: noUsage(), keyLabel: key.label, ttfbMs: null };
         const detail = `${target.provider} unreachable at ${target.origin} (${errorCode(error)})`;
         this.#failure(target.provider, performance.now() - attemptStart, detail, undefined);
         last = { sent: false, reply: target.dialect.error('upstream_unavailable', `Keyway could not reach ${target.provider}: ${errorCode(error)}.`, undefined, target.clientPath), detail, keyLabel: key.label };
@@ -123,7 +124,7 @@ export class Forwarder {
   }
 
   /** Streams an answer to the client while metering it. */
-  async #relay(target: Target, upstream: Dispatcher.ResponseData, key: KeyChoice, res: ServerResponse, started: number, abort: AbortController): Promise<CallResult> {
+  async #relay(target: Target, upstream: Dispatcher.ResponseData, key: KeyChoice, res: ServerResponse, started: number, abort: ClientAbort): Promise<CallResult> {
     const status = upstream.statusCode;
     const ok = status >= 200 && status < 300;
     if (!ok) {
@@ -153,7 +154,7 @@ export class Forwarder {
         ...(pause !== undefined ? { retry_after_s: pause } : {}),
       });
     } catch (error) {
-      if (abort.signal.aborted || res.destroyed) result = 'client_closed';
+      if (abort.aborted || res.destroyed) result = 'client_closed';
       else {
         result = 'cut';
         this.#deps.log(`gateway: ${target.provider} answer broke mid-way (${errorCode(error)})`);

@@ -7,6 +7,7 @@ import type { HttpRoute } from '../http/route.js';
 import { MAX_LATENCY_MS, MAX_TOKENS_PER_REQUEST, type GatewayRecordFields, type GatewayStatus } from '../shared/usage.js';
 import { PROVIDER_IDS, isProviderId, type ProviderId } from '../shared/providers.js';
 import { NO_USAGE, asRecord, type Dialect, type ErrorReply, type GatewayErrorKind } from './dialect.js';
+import { ClientAbort } from './client-abort.js';
 import { compatChatPath, compatDialect } from './dialects/compat.js';
 import { dialectFor } from './dialects/index.js';
 import { Forwarder, forwardableHeaders, isUnsent, writeReply, type CallResult, type Target } from './forwarder.js';
@@ -226,7 +227,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
    * only before the first byte), and records what the provider billed.
    */
   async function forwardAndRecord(token: GatewayToken, planned: PlannedCall[], bodyBytes: number, res: ServerResponse, started: number): Promise<void> {
-    const abort = new AbortController();
+    const abort = new ClientAbort();
     const onClose = (): void => {
       if (!res.writableFinished) abort.abort();
     };
@@ -254,7 +255,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
           if (hold) guard.release(hold);
           throw error;
         }
-        if (isUnsent(outcome) && !final && !abort.signal.aborted) {
+        if (isUnsent(outcome) && !final && !abort.aborted) {
           if (hold) guard.release(hold);
           log(`gateway: ${outcome.detail}; failing over to ${planned[i + 1]!.target.provider}`);
           continue;
