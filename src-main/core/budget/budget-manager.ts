@@ -62,11 +62,15 @@ export class BudgetManager {
   readonly #fired = new Set<string>();
   readonly #sql;
   readonly #readLimits: (config: BudgetConfig, now: number) => Limit[];
+  readonly #readRows: (config: BudgetConfig, now: number) => Limit[];
   readonly #growLease: ((provider: ProviderId, micros: number) => GuardedHold) & { immediate: (provider: ProviderId, micros: number) => GuardedHold };
   /** This process's hold leases, one per paid provider (see hold()). */
   readonly #leases = new Map<ProviderId, Lease>();
   #leaseTimer: NodeJS.Timeout | null = null;
   #lastPurge = 0;
+  /** Reservation writes made by this connection (other connections' commits show in data_version). */
+  #writes = 0;
+  #cachedLimits: CachedLimits | null = null;
 
   constructor(options: BudgetManagerOptions) {
     this.#ledger = options.ledger;
@@ -74,8 +78,9 @@ export class BudgetManager {
     this.#now = options.now;
     this.#onAlert = options.onAlert;
     const db = options.ledger.db;
-    // One read transaction for a status: its three queries see one snapshot and start one read, not three.
-    this.#readLimits = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now, 'own_holds_only'));
+    // One read transaction when the limits must be read again: its queries see one snapshot and start one read, not three.
+    this.#readRows = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now));
+    this.#readLimits = (config, now) => this.#ownView(this.#rowsView(config, now));
     this.#sql = {
       reserved: db.prepare<[number], { provider: number | null; amount: number }>(
         'SELECT provider, sum(amount) AS amount FROM reservations WHERE expires_at > ? GROUP BY provider',
@@ -87,6 +92,8 @@ export class BudgetManager {
       growLease: db.prepare('UPDATE reservations SET amount = max(0, amount + ?), expires_at = ? WHERE id = ?'),
       shrinkLease: db.prepare('UPDATE reservations SET amount = max(0, amount - ?) WHERE id = ?'),
       dropLease: db.prepare('DELETE FROM reservations WHERE id = ?'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      nextExpiry: db.prepare<[number], number | null>('SELECT min(expires_at) FROM reservations WHERE expires_at > ?').pluck(),
     };
     this.#growLease = db.transaction((provider: ProviderId, micros: number): GuardedHold => this.#grow(provider, micros));
   }
@@ -127,7 +134,7 @@ export class BudgetManager {
       const now = this.#now().getTime();
       this.#purgeExpired(now);
       if (config.enabled && countsAgainstBudget(provider)) {
-        for (const limit of this.#limits(config, now, 'all_rows')) {
+        for (const limit of this.#limits(config, now)) {
           if (limit.provider !== null && limit.provider !== provider) continue;
           if (limit.spent + limit.reserved + amount > limit.limit) {
             const refused = toStatus(limit, config);
@@ -144,6 +151,7 @@ export class BudgetManager {
       }
       const ticket = newTicket();
       const expiresAt = now + parsed.ttl_seconds * 1000;
+      this.#writes += 1;
       this.#sql.insertReservation.run(ticket, provider === null ? null : PROVIDER_CODES[provider], amount, now, expiresAt);
       return { granted: true, ticket, amount_usd: microsToUsd(amount), provider, expires_at: new Date(expiresAt).toISOString() };
     });
@@ -225,6 +233,7 @@ export class BudgetManager {
     lease.used = Math.max(0, lease.used - hold.micros);
     lease.amount = Math.max(0, lease.amount - hold.micros);
     if (giveBackRow) {
+      this.#writes += 1;
       try {
         this.#sql.shrinkLease.run(hold.micros, lease.ticket);
       } catch {
@@ -246,7 +255,7 @@ export class BudgetManager {
     const mine = lease?.amount ?? 0;
     const used = lease?.used ?? 0;
     let slack = Number.POSITIVE_INFINITY;
-    for (const limit of this.#limits(config, now, 'all_rows')) {
+    for (const limit of this.#limits(config, now)) {
       if (limit.provider !== null && limit.provider !== provider) continue;
       const left = limit.limit - limit.spent - (limit.reserved - mine) - used - micros;
       if (left < 0) {
@@ -261,6 +270,7 @@ export class BudgetManager {
     }
     const target = used + micros + Math.floor(Math.min(micros * LEASE_HEADROOM_HOLDS, slack / 2));
     const expiresAt = now + LEASE_TTL_MS;
+    this.#writes += 1;
     if (lease && this.#sql.growLease.run(target - lease.amount, expiresAt, lease.ticket).changes === 1) {
       lease.amount = target;
       lease.expiresAt = expiresAt;
@@ -285,6 +295,7 @@ export class BudgetManager {
       const now = this.#now().getTime();
       for (const [provider, lease] of this.#leases) {
         if (lease.used > 0 || now - lease.lastUsedAt < LEASE_IDLE_MS) continue;
+        this.#writes += 1;
         try {
           this.#sql.dropLease.run(lease.ticket);
           this.#leases.delete(provider);
@@ -304,6 +315,7 @@ export class BudgetManager {
   #purgeExpired(now: number): void {
     if (now - this.#lastPurge < 60_000 && now >= this.#lastPurge) return;
     this.#lastPurge = now;
+    this.#writes += 1;
     this.#sql.purgeExpired.run(now);
   }
 
@@ -355,6 +367,7 @@ export class BudgetManager {
   }
 
   #take(ticket: string): number {
+    this.#writes += 1;
     const row = this.#sql.takeReservation.get(ticket, this.#now().getTime());
     if (!row) {
       throw new KeywayError('reservation_not_found', `Reservation ${ticket} is not open (already settled or released, expired, or never issued). Reserve again if you still need the money held.`);
@@ -363,10 +376,33 @@ export class BudgetManager {
   }
 
   /**
-   * `all_rows` counts every reservation row as others see it (what holds must be checked against);
-   * `own_holds_only` counts this process's leases at what they really hold (status and alerts).
+   * The limits with every reservation row as others see it, kept while nothing they depend on can
+   * have changed: no commit by another connection (data_version), none by this one (the ledger's
+   * commits, this manager's reservation writes), the same budget block, the same day, and no
+   * reservation expired since. Status checks and alerts read this on every call.
    */
-  #limits(config: BudgetConfig, now: number, rows: 'all_rows' | 'own_holds_only'): Limit[] {
+  #rowsView(config: BudgetConfig, now: number): Limit[] {
+    const version = this.#sql.dataVersion.get() as number;
+    const own = this.#ledger.commits * 2 ** 20 + this.#writes;
+    const cached = this.#cachedLimits;
+    if (cached && cached.config === config && cached.version === version && cached.own === own && now >= cached.from && now < cached.until) return cached.limits;
+    const limits = this.#readRows(config, now);
+    const expiry = this.#sql.nextExpiry.get(now) as number | null;
+    this.#cachedLimits = { config, version, own, from: now, until: Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY), limits };
+    return limits;
+  }
+
+  /** This process's leases counted at what they really hold, not at the rows others see. */
+  #ownView(limits: Limit[]): Limit[] {
+    if (this.#leases.size === 0) return limits;
+    const free = new Map<ProviderId, number>();
+    for (const [p, lease] of this.#leases) free.set(p, Math.max(0, lease.amount - lease.used));
+    const allFree = [...free.values()].reduce((a, b) => a + b, 0);
+    return limits.map((l) => ({ ...l, reserved: Math.max(0, l.reserved - (l.provider === null ? allFree : (free.get(l.provider) ?? 0))) }));
+  }
+
+  /** Every limit in force, with every reservation row as others see it (what holds are checked against). */
+  #limits(config: BudgetConfig, now: number): Limit[] {
     const calendar = this.#ledger.calendar;
     const today = calendar.dayKey(now);
     const monthStart = calendar.monthStartKey(now);
@@ -376,9 +412,7 @@ export class BudgetManager {
       const p = row.provider === null ? null : (PROVIDER_BY_CODE.get(row.provider) ?? null);
       if (countsAgainstBudget(p)) reserved.set(p, (reserved.get(p) ?? 0) + row.amount);
     }
-    if (rows === 'own_holds_only') {
-      for (const [p, lease] of this.#leases) reserved.set(p, Math.max(0, (reserved.get(p) ?? 0) - Math.max(0, lease.amount - lease.used)));
-    }
+
     const sum = (m: Map<ProviderId, number>, only?: ProviderId) =>
       (only ? [only] : PAID_PROVIDERS).reduce((total, p) => total + (m.get(p) ?? 0), 0);
     const totalReserved = [...reserved.values()].reduce((a, b) => a + b, 0);
@@ -485,4 +519,14 @@ export type GuardedHold = { granted: true; hold: LeaseHold } | { granted: false;
 
 function newTicket(): string {
   return `rsv_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+/** Limits as last read, and what they were read under. */
+interface CachedLimits {
+  config: BudgetConfig;
+  version: number;
+  own: number;
+  from: number;
+  until: number;
+  limits: Limit[];
 }

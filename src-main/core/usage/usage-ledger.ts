@@ -106,6 +106,7 @@ export class UsageLedger {
   readonly #now: () => Date;
   #afterCommit: UsageLedgerOptions['afterCommit'];
   #pending: Pending[] = [];
+  #commits = 0;
   #scheduled = false;
   #closed = false;
   #lastPrune = 0;
@@ -173,6 +174,11 @@ export class UsageLedger {
     };
     this.#commitBatch = db.transaction((batch: Pending[]) => this.#write(batch)).immediate as unknown as (batch: Pending[]) => number[];
     this.#pruneQuietly();
+  }
+
+  /** How many batches this connection has committed (or tried to): what changes its own view of the daily totals. */
+  get commits(): number {
+    return this.#commits;
   }
 
   /** Set the hook that runs after each commit (the service wires budgets and events here). */
@@ -507,6 +513,8 @@ export class UsageLedger {
     this.#pending = [];
     let ids: number[];
     try {
+      // Counted before the commit: a reader that saw the old count recomputes, never keeps a stale answer.
+      this.#commits += 1;
       ids = this.#commitBatch(batch);
     } catch (error) {
       this.#freshNames.clear();

@@ -265,6 +265,27 @@ describe('budget reservations', () => {
     h.service.close();
   });
 
+  it('a status check sees at once what another process spent or reserved, a reservation expiring and a new day', async () => {
+    const dataDir = tempDir();
+    const mine = await harness({ dataDir, daily: 10 });
+    const other = await harness({ dataDir, daily: 10 });
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0, reserved_usd: 0 });
+    await other.spend(2);
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 2, reserved_usd: 0 });
+    expect(other.service.reserveBudget({ estimated_cost_usd: 3, ttl_seconds: 60 }).granted).toBe(true);
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 2, reserved_usd: 3 });
+    await mine.spend(1);
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 3, reserved_usd: 3 });
+    mine.setTime('2026-03-10T12:01:01Z');
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 3, reserved_usd: 0 });
+    mine.setTime('2026-03-11T00:00:01Z');
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0, reserved_usd: 0 });
+    await mine.service.setBudget({ daily_limit: 4 }, CLI);
+    expect(mine.service.checkBudget().periods[0]).toMatchObject({ limit_usd: 4 });
+    mine.service.close();
+    other.service.close();
+  });
+
   it('lets abandoned tickets expire so their hold comes back', async () => {
     const h = await harness({ daily: 1 });
     expect(h.service.reserveBudget({ estimated_cost_usd: 1, ttl_seconds: 60 }).granted).toBe(true);
