@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { KeywayError } from '../errors.js';
 
 /** Longer than any clock change, so the search for a day's first instant always brackets it. */
@@ -49,14 +50,16 @@ export class LocalCalendar {
       this.#wallTime = utcWallTime;
     } else {
       const format = zoneFormat(timeZone);
-      this.#name = format.resolvedOptions().timeZone;
+      // Shown as the user spelled it (ICU still says Asia/Calcutta for Asia/Kolkata), in ICU's letter case.
+      const resolved = format.resolvedOptions().timeZone;
+      this.#name = resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
       this.#wallTime = (ms) => intlWallTime(format, ms);
     }
   }
 
   /** IANA name of the zone, e.g. Europe/Berlin. */
   get timeZone(): string {
-    this.#name ??= zoneFormat(this.#requested).resolvedOptions().timeZone;
+    this.#name ??= (this.#requested === undefined ? systemZoneName() : undefined) ?? zoneFormat(this.#requested).resolvedOptions().timeZone;
     return this.#name;
   }
 
@@ -145,6 +148,29 @@ export class LocalCalendar {
       else after = mid;
     }
     return after;
+  }
+}
+
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){1,2}$/;
+
+/**
+ * The system zone's IANA name the way ICU finds it (TZ when it names a zone, else the zoneinfo
+ * file /etc/localtime links to), read without ICU's set-up; undefined when neither says, and Intl
+ * decides.
+ */
+function systemZoneName(): string | undefined {
+  const tz = process.env.TZ?.replace(/^:/, '');
+  const name = tz !== undefined ? tz : zoneInfoLink();
+  if (name === undefined) return undefined;
+  if (UTC_NAMES.test(name)) return 'UTC';
+  return ZONE_NAME.test(name) ? name : undefined;
+}
+
+function zoneInfoLink(): string | undefined {
+  try {
+    return /zoneinfo\/(.+)$/.exec(readlinkSync('/etc/localtime'))?.[1];
+  } catch {
+    return undefined;
   }
 }
 

@@ -59,6 +59,24 @@ describe('local calendar', () => {
     }
   });
 
+  it('names the system time zone as TZ or the zoneinfo link spells it, without ICU when it can', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const [tz, name] of [['Europe/Berlin', 'Europe/Berlin'], [':Asia/Kolkata', 'Asia/Kolkata'], ['Etc/UTC', 'UTC']] as const) {
+        process.env.TZ = tz;
+        expect(new LocalCalendar().timeZone).toBe(name);
+        expect(new LocalCalendar(tz.replace(/^:/, '')).timeZone).toBe(name);
+      }
+      expect(new LocalCalendar('europe/berlin').timeZone).toBe('Europe/Berlin');
+      // A POSIX rule is no zone name: Intl decides, as before.
+      process.env.TZ = 'CET-1CEST';
+      expect(new LocalCalendar().timeZone).toBe(new Intl.DateTimeFormat('en-US').resolvedOptions().timeZone);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
   it('follows the system time zone (TZ) with Date\'s own clock, matching Intl for that zone across DST gaps and a missing midnight', () => {
     const saved = process.env.TZ;
     try {
