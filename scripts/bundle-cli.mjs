@@ -43,6 +43,25 @@ const lazySdkAjv = {
   },
 };
 
+/**
+ * commander loads node:child_process (with net, dgram and streams: about 6 ms) at import, only for
+ * executable subcommands, which keyway has none of. In the bundle it is loaded on first use instead.
+ * If a commander release changes that line, the bundle keeps its eager import (and says so).
+ */
+const COMMANDER = /commander[\\/]lib[\\/]command\.js$/;
+const EAGER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess = {
+  name: 'keyway-lazy-commander-child-process',
+  transform(code, id) {
+    if (!COMMANDER.test(id)) return null;
+    if (!code.includes(EAGER_CHILD_PROCESS)) {
+      this.warn('commander no longer loads node:child_process as expected; it stays loaded at start');
+      return null;
+    }
+    return code.replace(EAGER_CHILD_PROCESS, "const childProcess = { get spawn() { return require('node:child_process').spawn; } };");
+  },
+};
+
 for (const name of readdirSync(outDir)) if (name.startsWith(CHUNK_PREFIX)) rmSync(`${outDir}/${name}`);
 
 await build({
@@ -50,7 +69,7 @@ await build({
   configFile: false,
   logLevel: 'warn',
   publicDir: false,
-  plugins: [lazySdkAjv],
+  plugins: [lazySdkAjv, lazyCommanderChildProcess],
   ssr: { noExternal: true, external: EXTERNAL.filter((e) => typeof e === 'string') },
   build: {
     ssr: `${outDir}/bin.js`,

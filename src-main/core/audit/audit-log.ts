@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, statSync, ftruncateSync, writeSync } from 'node:fs';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { stringify as canonicalJson } from 'safe-stable-stringify';
 import type { AuditEntry, AuditFinding, AuditFindingKind, AuditVerifyResult } from '../../shared/audit.js';
 import { KeywayError, isErrnoException, isKeywayError } from '../errors.js';
@@ -30,20 +30,20 @@ interface Anchor {
 
 /** The unkeyed seal of entries written before keying (and what a forger without the key recomputes). */
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(entry.prev).update(canonicalJson(entry) ?? '').digest('hex');
+  return nodeCrypto().createHash('sha256').update(entry.prev).update(canonicalJson(entry) ?? '').digest('hex');
 }
 
 function macEntry(key: Buffer, entry: Omit<AuditEntry, 'hash'>): string {
-  return createHmac('sha256', key).update(entry.prev).update(canonicalJson(entry) ?? '').digest('hex');
+  return nodeCrypto().createHmac('sha256', key).update(entry.prev).update(canonicalJson(entry) ?? '').digest('hex');
 }
 
 function sameHex(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+  return a.length === b.length && nodeCrypto().timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** The link the next entry must carry: the previous entry's seal, or a hash of an unreadable line. */
 function linkOf(line: string, entry: AuditEntry | undefined): string {
-  return typeof entry?.hash === 'string' ? entry.hash : createHash('sha256').update(line).digest('hex');
+  return typeof entry?.hash === 'string' ? entry.hash : nodeCrypto().createHash('sha256').update(line).digest('hex');
 }
 
 function parseEntry(line: string): AuditEntry | undefined {
@@ -137,7 +137,7 @@ export class AuditLog {
         detail: `removed an incomplete last entry (${tail.torn.bytes} bytes) left by an interrupted write`,
       });
     }
-    const key = anchor?.key ?? randomBytes(32);
+    const key = anchor?.key ?? nodeCrypto().randomBytes(32);
     if (vault) events.push(...this.#checkAgainst(anchor, tail, key));
     events.push(event);
     if (vault && !anchor) {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import type {
   BudgetAlert,
   BudgetLevel,
@@ -518,7 +518,7 @@ export interface LeaseHold {
 export type GuardedHold = { granted: true; hold: LeaseHold } | { granted: false; message: string; refused_by: BudgetPeriodStatus };
 
 function newTicket(): string {
-  return `rsv_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  return `rsv_${nodeCrypto().randomUUID().replaceAll('-', '').slice(0, 24)}`;
 }
 
 /** Limits as last read, and what they were read under. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { readFileSync, statSync } from 'node:fs';
 import { PriceOverridesSchema, type PriceOverrides as OverridesFile } from '../../shared/prices.js';
 import type { ProviderId } from '../../shared/providers.js';
@@ -158,5 +158,5 @@ function compileOverrides(overrides: OverridesFile, text: string): OverrideTable
     }
     models.set(provider as ProviderId, table);
   }
-  return { models, version: `prices.json ${createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
+  return { models, version: `prices.json ${nodeCrypto().createHash('sha256').update(text).digest('hex').slice(0, 12)}` };
 }

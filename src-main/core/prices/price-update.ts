@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import type { PriceChange, PriceUpdateResult } from '../../shared/prices.js';
 import { KeywayError } from '../errors.js';
 import { CatalogData, PRICED_PROVIDERS, genaiPrices } from './catalog-data.js';
@@ -31,7 +31,7 @@ export async function updatePriceData(catalog: PriceCatalog, options: PriceUpdat
     throw new KeywayError('prices_unavailable', `${url} did not answer with JSON price data; ${keeping(before.version)}.`);
   }
   const fetchedAt = options.now().toISOString();
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = nodeCrypto().createHash('sha256').update(body).digest('hex');
   const info = infoFor(fetchedAt, url, sha256);
   const checked = validatePriceData(raw, info);
   if ('problem' in checked) throw new KeywayError('prices_unavailable', `The price data from ${url} was refused: ${checked.problem}; ${keeping(before.version)}.`);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { readFileSync } from 'node:fs';
 import type { Provider } from '@pydantic/genai-prices';
 import { z } from 'zod';
@@ -120,7 +120,7 @@ export function readStoredPriceData(path: string): { data: CatalogData; provider
 }
 
 export function writeStoredPriceData(path: string, body: string, url: string, fetchedAt: string): { sha256: string } {
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = nodeCrypto().createHash('sha256').update(body).digest('hex');
   // The body is embedded as parsed JSON so the file stays one valid document.
   writeFileAtomic(path, `{"fetched_at":${JSON.stringify(fetchedAt)},"url":${JSON.stringify(url)},"sha256":"${sha256}","providers":${body}}\n`);
   return { sha256 };

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -82,10 +82,10 @@ export class TokenStore {
 
   /** Creates a token (input already validated at the edge) and returns it with its record; the only time the token is readable. */
   async create(parsed: CreateTokenParsed): Promise<CreatedToken> {
-    const token = `kw_${parsed.kind}_${randomBytes(32).toString('base64url')}`;
+    const token = `kw_${parsed.kind}_${nodeCrypto().randomBytes(32).toString('base64url')}`;
     const now = this.#now();
     const stored: StoredToken = {
-      id: `tok_${randomBytes(6).toString('hex')}`,
+      id: `tok_${nodeCrypto().randomBytes(6).toString('hex')}`,
       name: parsed.name,
       kind: parsed.kind,
       hash: hashToken(token),
@@ -233,5 +233,5 @@ export class TokenStore {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return nodeCrypto().createHash('sha256').update(token).digest('hex');
 }

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { parse } from 'dotenv';
 import { KeywayError, isErrnoException } from '../errors.js';
 import { readBoundedSync } from '../fs/bounded-read.js';
+import { onFirstUse } from '../on-first-use.js';
 import { ownValue } from '../../shared/own-value.js';
 
 const MAX_DOTENV_BYTES = 1024 * 1024;
+/** dotenv loads node:crypto at import (for encrypted .env files): only when a .env file is read. */
+const dotenv = onFirstUse<typeof import('dotenv')>('dotenv');
 
 /**
  * Finds the value of an environment variable the way the seed did: the caller's environment first
@@ -28,7 +30,7 @@ export function readEnvSecret(name: string, sources: { callerEnv?: NodeJS.Proces
 
 function readDotEnv(cwd: string): Record<string, string> {
   try {
-    return parse(readBoundedSync(join(cwd, '.env'), { maxBytes: MAX_DOTENV_BYTES, what: 'The .env file', remedy: 'keep it to variable assignments' }));
+    return dotenv().parse(readBoundedSync(join(cwd, '.env'), { maxBytes: MAX_DOTENV_BYTES, what: 'The .env file', remedy: 'keep it to variable assignments' }));
   } catch (error) {
     if (isErrnoException(error) && (error.code === 'ENOENT' || error.code === 'EISDIR')) return {};
     throw error;

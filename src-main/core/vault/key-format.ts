@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { judgeKeyFormat } from '../../shared/key-format.js';
 import type { ProviderId } from '../../shared/providers.js';
 import { KeywayError } from '../errors.js';
@@ -30,5 +30,5 @@ export function maskKey(value: string): string {
  * one, however short the value.
  */
 export function fingerprintKey(value: string, fingerprintSecret: Buffer): string {
-  return createHmac('sha256', fingerprintSecret).update(value, 'utf8').digest('hex').slice(0, 12);
+  return nodeCrypto().createHmac('sha256', fingerprintSecret).update(value, 'utf8').digest('hex').slice(0, 12);
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 import { rmSync } from 'node:fs';
 import {
   ListKeysInputSchema,
@@ -133,7 +133,7 @@ export class KeyVault {
           previous_expires_at: keepOld ? new Date(now.getTime() + parsed.grace_seconds * 1000).toISOString() : null,
         };
         await this.#commit(store, {
-          op: randomUUID(),
+          op: nodeCrypto().randomUUID(),
           action: 'key.rotate',
           actor: ctx.actor,
           key_id: existing.id,
@@ -153,7 +153,7 @@ export class KeyVault {
       const existing = await this.#lock.run(async () => {
         const record = this.#require(ref.provider, ref.label);
         await this.#commit(store, {
-          op: randomUUID(),
+          op: nodeCrypto().randomUUID(),
           action: 'key.remove',
           actor: ctx.actor,
           key_id: record.id,
@@ -301,7 +301,7 @@ export class KeyVault {
       };
       const before = existing ? await this.#sideOf(store, existing) : { record: null, secret: (await store.get(id)) ?? null, previous: (await store.get(previousAccountOf(id))) ?? null };
       await this.#commit(store, {
-        op: randomUUID(),
+        op: nodeCrypto().randomUUID(),
         action: existing ? 'key.update' : 'key.add',
         actor: ctx.actor,
         key_id: id,
@@ -400,7 +400,7 @@ export class KeyVault {
       this.#fingerprintSecret = state.key;
       return;
     }
-    const key = state?.key ?? randomBytes(32);
+    const key = state?.key ?? nodeCrypto().randomBytes(32);
     if (!state) await writeFingerprintSecret(store, { key, migrated: false });
     const records = Object.values(this.#deps.settings.read().keys);
     if (records.length > 0) {

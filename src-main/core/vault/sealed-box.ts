@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../on-first-use.js';
 
 /**
  * A passphrase-sealed blob (AES-256-GCM, key from scrypt with a random salt), used both for
@@ -35,23 +35,23 @@ export interface SealingKey {
   readonly key: Buffer;
 }
 
-export function deriveSealingKey(passphrase: string, salt: Buffer = randomBytes(SALT_BYTES), logN = DEFAULT_LOG_N): SealingKey {
+export function deriveSealingKey(passphrase: string, salt: Buffer = nodeCrypto().randomBytes(SALT_BYTES), logN = DEFAULT_LOG_N): SealingKey {
   const N = 2 ** logN;
-  const key = scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 });
+  const key = nodeCrypto().scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 });
   return { salt, logN, key };
 }
 
 function checkOf(params: Buffer): Buffer {
-  return createHash('sha256').update('keyway-sealed-box-header').update(params).digest().subarray(0, CHECK_BYTES);
+  return nodeCrypto().createHash('sha256').update('keyway-sealed-box-header').update(params).digest().subarray(0, CHECK_BYTES);
 }
 
 function verifierOf(key: Buffer): Buffer {
-  return createHash('sha256').update('keyway-sealed-box-verifier').update(key).digest().subarray(0, VERIFIER_BYTES);
+  return nodeCrypto().createHash('sha256').update('keyway-sealed-box-verifier').update(key).digest().subarray(0, VERIFIER_BYTES);
 }
 
 export function seal(plaintext: Buffer, sealingKey: SealingKey, magic: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', sealingKey.key, iv);
+  const iv = nodeCrypto().randomBytes(IV_BYTES);
+  const cipher = nodeCrypto().createCipheriv('aes-256-gcm', sealingKey.key, iv);
   const header = Buffer.alloc(headerBytes(VERSION));
   let at = header.write(magic, 0, 'latin1');
   at = header.writeUInt8(VERSION, at);
@@ -82,7 +82,7 @@ export function readHeader(blob: Buffer, magic: string): SealedHeader {
   const version = blob.readUInt8(4);
   if (version !== 1 && version !== 2) throw new SealedBoxError('not_sealed');
   if (blob.length < headerBytes(version)) throw new SealedBoxError('truncated');
-  if (version >= 2 && !timingSafeEqual(blob.subarray(PARAMS_BYTES, PARAMS_BYTES + CHECK_BYTES), checkOf(blob.subarray(0, PARAMS_BYTES)))) {
+  if (version >= 2 && !nodeCrypto().timingSafeEqual(blob.subarray(PARAMS_BYTES, PARAMS_BYTES + CHECK_BYTES), checkOf(blob.subarray(0, PARAMS_BYTES)))) {
     throw new SealedBoxError('header_damaged');
   }
   const logN = blob.readUInt8(5);
@@ -95,7 +95,7 @@ export function open(blob: Buffer, sealingKey: SealingKey, magic: string): Buffe
   let at = PARAMS_BYTES + (version >= 2 ? CHECK_BYTES : 0);
   const verifier = blob.subarray(at, at + VERIFIER_BYTES);
   at += VERIFIER_BYTES;
-  if (!timingSafeEqual(verifier, verifierOf(sealingKey.key))) throw new SealedBoxError('wrong_passphrase');
+  if (!nodeCrypto().timingSafeEqual(verifier, verifierOf(sealingKey.key))) throw new SealedBoxError('wrong_passphrase');
   const iv = blob.subarray(at, at + IV_BYTES);
   at += IV_BYTES;
   const tagAt = at;
@@ -106,7 +106,7 @@ export function open(blob: Buffer, sealingKey: SealingKey, magic: string): Buffe
   const ciphertext = blob.subarray(at);
   if (ciphertext.length < length) throw new SealedBoxError('truncated');
   if (ciphertext.length > length) throw new SealedBoxError('damaged');
-  const decipher = createDecipheriv('aes-256-gcm', sealingKey.key, iv);
+  const decipher = nodeCrypto().createDecipheriv('aes-256-gcm', sealingKey.key, iv);
   decipher.setAAD(Buffer.concat([blob.subarray(0, tagAt), blob.subarray(tagAt + TAG_BYTES, headerBytes(version))]));
   decipher.setAuthTag(tag);
   try {
