@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { KeywayService } from '../core/service.js';
-import type { LeaseShare } from '../core/usage/usage-ledger.js';
 import { baseUrlFor } from '../core/providers/endpoints.js';
 import type { HttpRoute } from '../http/route.js';
 import { MAX_LATENCY_MS, MAX_TOKENS_PER_REQUEST, type GatewayRecordFields, type GatewayStatus } from '../shared/usage.js';
@@ -302,18 +301,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
           latency_ms: Math.min(Math.round(performance.now() - started), MAX_LATENCY_MS),
           ...(result.keyLabel ? { key_label: result.keyLabel } : {}),
         },
-        { gateway, ...leaseOf(hold) },
+        { gateway, ...(hold ? { lease: hold.budget } : {}) },
       );
       if (hold) guard.settle(hold, tracked.cost_usd);
     } catch (error) {
       if (hold) guard.release(hold);
       log(`gateway: recording a ${provider} request failed (${error instanceof Error ? error.name : 'error'})`);
     }
-  }
-
-  function leaseOf(hold: Hold | null): { lease?: LeaseShare } {
-    const lease = hold ? guard.ledgerLease(hold) : null;
-    return lease ? { lease } : {};
   }
 
   return {

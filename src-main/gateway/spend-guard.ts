@@ -71,11 +71,6 @@ export class SpendGuard {
     return { granted: true, hold: { budget: held.hold, tokenId: token.id, micros } };
   }
 
-  /** What the ledger needs to release the budgets' hold in the record's own commit. */
-  ledgerLease(hold: Hold): { ticket: string; micros: number } | null {
-    return this.#deps.budget().ledgerLease(hold.budget);
-  }
-
   /** The request was recorded (its commit released the budgets' hold): the token's hold becomes what it really cost. */
   settle(hold: Hold, costUsd: number | null): void {
     this.#deps.budget().settleHold(hold.budget);

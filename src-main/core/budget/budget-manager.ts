@@ -68,8 +68,6 @@ export class BudgetManager {
   readonly #leases = new Map<ProviderId, Lease>();
   #leaseTimer: NodeJS.Timeout | null = null;
   #lastPurge = 0;
-  /** Reservation writes made by this connection (other connections' commits show in data_version). */
-  #writes = 0;
   #cachedLimits: CachedLimits | null = null;
 
   constructor(options: BudgetManagerOptions) {
@@ -92,7 +90,8 @@ export class BudgetManager {
       growLease: db.prepare('UPDATE reservations SET amount = max(0, amount + ?), expires_at = ? WHERE id = ?'),
       shrinkLease: db.prepare('UPDATE reservations SET amount = max(0, amount - ?) WHERE id = ?'),
       dropLease: db.prepare('DELETE FROM reservations WHERE id = ?'),
-      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+      // data_version moves with other connections' commits, total_changes() with this connection's own writes.
+      versions: db.prepare<[], LedgerVersions>('SELECT (SELECT data_version FROM pragma_data_version) AS theirs, total_changes() AS mine'),
       nextExpiry: db.prepare<[number], number | null>('SELECT min(expires_at) FROM reservations WHERE expires_at > ?').pluck(),
     };
     this.#growLease = db.transaction((provider: ProviderId, micros: number): GuardedHold => this.#grow(provider, micros));
@@ -151,7 +150,6 @@ export class BudgetManager {
       }
       const ticket = newTicket();
       const expiresAt = now + parsed.ttl_seconds * 1000;
-      this.#writes += 1;
       this.#sql.insertReservation.run(ticket, provider === null ? null : PROVIDER_CODES[provider], amount, now, expiresAt);
       return { granted: true, ticket, amount_usd: microsToUsd(amount), provider, expires_at: new Date(expiresAt).toISOString() };
     });
@@ -178,7 +176,7 @@ export class BudgetManager {
    * provider that other processes see and count, grown under SQLite's write lock only when its
    * free part cannot cover a hold (then by the hold plus some headroom, never more than half of
    * what is left), so most requests take their hold in memory without a write. The ledger shrinks
-   * the row in the same commit as the request's record (`ledgerLease`); an idle lease is dropped
+   * the row in the same commit as the request's record (which carries its hold); an idle lease is dropped
    * after a second. Spending can never pass a limit: every hold lies inside a row every process
    * counts. A lease's unused headroom is the only thing another process may briefly be refused for.
    */
@@ -207,11 +205,6 @@ export class BudgetManager {
     this.#leaseReturn(hold, true);
   }
 
-  /** What the ledger needs to shrink the lease row in the record's commit. */
-  ledgerLease(hold: LeaseHold): { ticket: string; micros: number } | null {
-    return hold.ticket === null || hold.micros === 0 ? null : { ticket: hold.ticket, micros: hold.micros };
-  }
-
   /** Drops this process's lease rows (the service is closing). */
   close(): void {
     if (this.#leaseTimer) clearInterval(this.#leaseTimer);
@@ -233,7 +226,6 @@ export class BudgetManager {
     lease.used = Math.max(0, lease.used - hold.micros);
     lease.amount = Math.max(0, lease.amount - hold.micros);
     if (giveBackRow) {
-      this.#writes += 1;
       try {
         this.#sql.shrinkLease.run(hold.micros, lease.ticket);
       } catch {
@@ -270,7 +262,6 @@ export class BudgetManager {
     }
     const target = used + micros + Math.floor(Math.min(micros * LEASE_HEADROOM_HOLDS, slack / 2));
     const expiresAt = now + LEASE_TTL_MS;
-    this.#writes += 1;
     if (lease && this.#sql.growLease.run(target - lease.amount, expiresAt, lease.ticket).changes === 1) {
       lease.amount = target;
       lease.expiresAt = expiresAt;
@@ -295,7 +286,6 @@ export class BudgetManager {
       const now = this.#now().getTime();
       for (const [provider, lease] of this.#leases) {
         if (lease.used > 0 || now - lease.lastUsedAt < LEASE_IDLE_MS) continue;
-        this.#writes += 1;
         try {
           this.#sql.dropLease.run(lease.ticket);
           this.#leases.delete(provider);
@@ -315,7 +305,6 @@ export class BudgetManager {
   #purgeExpired(now: number): void {
     if (now - this.#lastPurge < 60_000 && now >= this.#lastPurge) return;
     this.#lastPurge = now;
-    this.#writes += 1;
     this.#sql.purgeExpired.run(now);
   }
 
@@ -367,7 +356,6 @@ export class BudgetManager {
   }
 
   #take(ticket: string): number {
-    this.#writes += 1;
     const row = this.#sql.takeReservation.get(ticket, this.#now().getTime());
     if (!row) {
       throw new KeywayError('reservation_not_found', `Reservation ${ticket} is not open (already settled or released, expired, or never issued). Reserve again if you still need the money held.`);
@@ -377,18 +365,18 @@ export class BudgetManager {
 
   /**
    * The limits with every reservation row as others see it, kept while nothing they depend on can
-   * have changed: no commit by another connection (data_version), none by this one (the ledger's
-   * commits, this manager's reservation writes), the same budget block, the same day, and no
-   * reservation expired since. Status checks and alerts read this on every call.
+   * have changed: no commit by another connection (data_version), no write by this one (the
+   * ledger's records and this manager's reservations share it: total_changes()), the same budget
+   * block, the same day, and no reservation expired since. Status checks and alerts read this on
+   * every call.
    */
   #rowsView(config: BudgetConfig, now: number): Limit[] {
-    const version = this.#sql.dataVersion.get() as number;
-    const own = this.#ledger.commits * 2 ** 20 + this.#writes;
+    const { theirs, mine } = this.#sql.versions.get() as LedgerVersions;
     const cached = this.#cachedLimits;
-    if (cached && cached.config === config && cached.version === version && cached.own === own && now >= cached.from && now < cached.until) return cached.limits;
+    if (cached && cached.config === config && cached.theirs === theirs && cached.mine === mine && now >= cached.from && now < cached.until) return cached.limits;
     const limits = this.#readRows(config, now);
     const expiry = this.#sql.nextExpiry.get(now) as number | null;
-    this.#cachedLimits = { config, version, own, from: now, until: Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY), limits };
+    this.#cachedLimits = { config, theirs, mine, from: now, until: Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY), limits };
     return limits;
   }
 
@@ -522,11 +510,15 @@ function newTicket(): string {
 }
 
 /** Limits as last read, and what they were read under. */
-interface CachedLimits {
+interface CachedLimits extends LedgerVersions {
   config: BudgetConfig;
-  version: number;
-  own: number;
   from: number;
   until: number;
   limits: Limit[];
+}
+
+/** What tells whether the ledger file changed: other connections' commits and this connection's writes. */
+interface LedgerVersions {
+  theirs: number;
+  mine: number;
 }

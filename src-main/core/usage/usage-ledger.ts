@@ -76,9 +76,12 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** A budget lease's hold on a record (core/budget): the row shrinks by it in the record's commit. */
+/**
+ * A budget lease's hold on a record (core/budget's LeaseHold): the lease's row shrinks by it in the
+ * record's commit. A hold with no row (nothing needed holding) changes nothing.
+ */
 export interface LeaseShare {
-  ticket: string;
+  ticket: string | null;
   micros: number;
 }
 
@@ -106,7 +109,6 @@ export class UsageLedger {
   readonly #now: () => Date;
   #afterCommit: UsageLedgerOptions['afterCommit'];
   #pending: Pending[] = [];
-  #commits = 0;
   #scheduled = false;
   #closed = false;
   #lastPrune = 0;
@@ -174,11 +176,6 @@ export class UsageLedger {
     };
     this.#commitBatch = db.transaction((batch: Pending[]) => this.#write(batch)).immediate as unknown as (batch: Pending[]) => number[];
     this.#pruneQuietly();
-  }
-
-  /** How many batches this connection has committed (or tried to): what changes its own view of the daily totals. */
-  get commits(): number {
-    return this.#commits;
   }
 
   /** Set the hook that runs after each commit (the service wires budgets and events here). */
@@ -513,8 +510,6 @@ export class UsageLedger {
     this.#pending = [];
     let ids: number[];
     try {
-      // Counted before the commit: a reader that saw the old count recomputes, never keeps a stale answer.
-      this.#commits += 1;
       ids = this.#commitBatch(batch);
     } catch (error) {
       this.#freshNames.clear();
@@ -621,7 +616,7 @@ export class UsageLedger {
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {
         p.result = { ...p.result, warnings: [...p.result.warnings, `Reservation ${p.reservation} was not open (settled, released or expired); the usage is recorded anyway.`] };
       }
-      if (p.lease !== null) this.#sql.shrinkLease.run(p.lease.micros, p.lease.ticket);
+      if (p.lease !== null && p.lease.ticket !== null && p.lease.micros > 0) this.#sql.shrinkLease.run(p.lease.micros, p.lease.ticket);
       const key = `${p.day}|${p.provider}|${model}`;
       let row = daily.get(key);
       if (!row) {

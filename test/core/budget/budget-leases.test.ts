@@ -63,7 +63,7 @@ describe('budget holds from a lease (the gateway path)', () => {
     const { gateway, other, close } = await pair(10);
     const hold = granted(gateway.budget.hold('openai', 5 * DIME));
     const before = other.checkBudget().periods[0]!.reserved_usd;
-    await gateway.usage.track({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 0 }, { lease: gateway.budget.ledgerLease(hold)! });
+    await gateway.usage.track({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 20_000, output_tokens: 0 }, { lease: hold });
     gateway.budget.settleHold(hold);
     const after = other.checkBudget().periods[0]!;
     expect(after.spent_usd).toBeCloseTo(0.2, 6);
