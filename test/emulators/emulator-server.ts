@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { MeteredUsage } from '../../src-main/gateway/dialect.js';
 
 /** How an emulator answers every request until told otherwise. */
 export type EmulatorMode = 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error' | 'slow' | 'hang' | 'down';
@@ -39,18 +40,10 @@ export interface UsageExtras {
 }
 
 /**
- * What the emulator billed for its last answer, in Keyway's terms: `input` includes cache reads and
- * writes, `output` includes reasoning. Tests compare the ledger with this.
+ * What the emulator billed for its last answer, in Keyway's terms (the gateway's MeteredUsage):
+ * `input` includes cache reads and writes, `output` includes reasoning. Tests compare the ledger with this.
  */
-export interface ReportedUsage {
-  input: number;
-  output: number;
-  cache_read: number;
-  cache_write: number;
-  /** Part of cache_write (Anthropic's 1-hour cache). */
-  cache_write_1h?: number;
-  reasoning: number;
-}
+export type ReportedUsage = MeteredUsage;
 
 type FailureKind = 'unauthorized' | 'forbidden' | 'rate_limited' | 'server_error';
 

@@ -83,21 +83,14 @@ export const openaiFold = (op: Operation): UsageFold => (seen, value) => {
   if (!root) return seen;
   const usage = asRecord(root.usage) ?? asRecord(asRecord(root.response)?.usage);
   if (!usage) return seen;
-  if (op.name === 'responses') {
-    return {
-      input: count(usage.input_tokens),
-      output: count(usage.output_tokens),
-      cache_read: count(asRecord(usage.input_tokens_details)?.cached_tokens),
-      cache_write: 0,
-      reasoning: count(asRecord(usage.output_tokens_details)?.reasoning_tokens),
-    };
-  }
+  // The Responses API names the same counts input/output where chat completions say prompt/completion.
+  const [input, output] = op.name === 'responses' ? ['input', 'output'] : ['prompt', 'completion'];
   return {
-    input: count(usage.prompt_tokens),
-    output: count(usage.completion_tokens),
-    cache_read: count(asRecord(usage.prompt_tokens_details)?.cached_tokens),
+    input: count(usage[`${input}_tokens`]),
+    output: count(usage[`${output}_tokens`]),
+    cache_read: count(asRecord(usage[`${input}_tokens_details`])?.cached_tokens),
     cache_write: 0,
-    reasoning: count(asRecord(usage.completion_tokens_details)?.reasoning_tokens),
+    reasoning: count(asRecord(usage[`${output}_tokens_details`])?.reasoning_tokens),
   } satisfies MeteredUsage;
 };
 
