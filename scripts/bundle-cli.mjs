@@ -2,12 +2,15 @@
 // millisecond per ES module file before running a line (zod alone is 95 files, the MCP SDK about 150,
 // Keyway's own code 150). This turns tsc's output into one bundle with its dynamic imports
 // kept as lazily loaded chunks next to it, so a command still loads only what it uses, in a few files.
+// The bundle is CommonJS: Node 20 loads it faster than the same code as ES modules, and only
+// CommonJS can be compiled from V8's cached code there (src-main/cli/compile-cache.ts).
 // The source entry is src-main/cli/bin.ts (tsc: dist/cli/bin.js, runnable as is); the bundle is
-// dist/cli/main.js, the `keyway` bin that editors, the desktop app and tests launch.
+// dist/cli/main.cjs, the `keyway` bin that editors, the desktop app and tests launch. dist/cli/main.js
+// runs it too, for editor configs written by earlier versions.
 // Native modules and the large data libraries that are loaded on demand (prices, tokenizer) stay in
 // node_modules. Chunks sit flat in dist/cli/, the depth tsc's files have there, so paths taken from
 // import.meta.url (the dashboard's files in dist/renderer/, this bin for editor configs) stay right.
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
@@ -81,7 +84,16 @@ await build({
     reportCompressedSize: false,
     rollupOptions: {
       external: EXTERNAL,
-      output: { format: 'es', entryFileNames: 'main.js', chunkFileNames: `${CHUNK_PREFIX}[name]-[hash].js` },
+      output: {
+        format: 'cjs',
+        entryFileNames: 'main.cjs',
+        chunkFileNames: `${CHUNK_PREFIX}[name]-[hash].cjs`,
+        // import() of a package becomes require() (ES-only packages load through Node's require(esm)),
+        // so the chunks can run from cached code, which Node 20 gives no dynamic import() to.
+        dynamicImportInCjs: false,
+      },
     },
   },
 });
+
+writeFileSync(`${outDir}/main.js`, "#!/usr/bin/env node\n// The `keyway` bin before it became main.cjs; editor configs may still name it.\nimport './main.cjs';\n");

@@ -1,5 +1,7 @@
-// tsc drops the executable bit; the `keyway` bin must be runnable straight after install.
+// tsc drops the executable bit; the `keyway` bin (and its earlier name) must be runnable straight after install.
 import { chmodSync, existsSync } from 'node:fs';
 
-const bin = new URL('../dist/cli/main.js', import.meta.url);
-if (existsSync(bin)) chmodSync(bin, 0o755);
+for (const name of ['main.cjs', 'main.js']) {
+  const bin = new URL(`../dist/cli/${name}`, import.meta.url);
+  if (existsSync(bin)) chmodSync(bin, 0o755);
+}

@@ -55,7 +55,7 @@ function forwardSignals(child) {
 }
 
 const skipBuild = process.env.KEYWAY_START_NO_BUILD === '1';
-if (!skipBuild && stale('dist/cli/main.js', ['src-main'])) build('build:node');
+if (!skipBuild && stale('dist/cli/main.cjs', ['src-main'])) build('build:node');
 const reason = headlessReason();
 
 if (reason === null) {
@@ -67,7 +67,7 @@ if (reason === null) {
   const { ensureDataDir, resolveDataDir } = await import(pathToFileURL(join(root, 'dist/core/data-dir.js')).href);
   const { readDashboardToken } = await import(pathToFileURL(join(root, 'dist/http/auth.js')).href);
   const dataDir = ensureDataDir(resolveDataDir(undefined, process.env));
-  const child = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve'], {
+  const child = spawn(process.execPath, [join(root, 'dist/cli/main.cjs'), 'serve'], {
     cwd: root,
     env: { ...process.env, KEYWAY_DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-import module from 'node:module';
-import { KEYWAY_VERSION } from './version.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { enableCompileCache } from './compile-cache.js';
+import { KEYWAY_VERSION } from '../shared/version.js';
 
 // Start-up is paid on every run (shells, status bars, editors): load only what this command needs.
 // `keyway --version` answers before anything else is loaded; each command imports its own work.
@@ -8,8 +10,11 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   process.stdout.write(`${KEYWAY_VERSION}\n`);
 } else {
-  // Node 22.1+ keeps V8's compiled code between runs; Node 20 has no such cache and skips this.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  enableCompileCache(dirname(fileURLToPath(import.meta.url)));
+  void main(argv);
+}
+
+async function main(args: string[]): Promise<void> {
   const [{ isErrnoException }, { runCli }] = await Promise.all([import('../core/errors.js'), import('./run.js')]);
   // A reader that stopped reading (`keyway audit | head -1`) is not a failure: stop quietly, as Unix tools do.
   for (const stream of [process.stdout, process.stderr]) {
@@ -18,5 +23,5 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       throw error;
     });
   }
-  process.exitCode = await runCli(argv);
+  process.exitCode = await runCli(args);
 }

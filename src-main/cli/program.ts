@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliIo } from './io.js';
-import { KEYWAY_VERSION } from './version.js';
+import { KEYWAY_VERSION } from '../shared/version.js';
 
 type Register = (program: Command, io: CliIo) => void;
 

@@ -8,6 +8,7 @@ import type { ServerInfo } from '../server/server-info.js';
 import { CHANNELS, type Channel } from '../shared/channels.js';
 import { ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 import type { Remedy } from '../shared/remedy.js';
+import { KEYWAY_VERSION } from '../shared/version.js';
 import type { ServiceCalls } from './service-calls.js';
 
 export interface RemoteService {
@@ -22,7 +23,7 @@ export interface RemoteService {
  * goes to `warn`.
  */
 export async function connectService(running: ServerInfo, caller: { env: NodeJS.ProcessEnv; cwd: string; warn: (line: string) => void }): Promise<RemoteService> {
-  const client = new Client({ name: 'keyway-cli', version: '0.1.0' });
+  const client = new Client({ name: 'keyway-cli', version: KEYWAY_VERSION });
   await client.connect(new SocketClientTransport(running.socket));
   const warned = new Set<string>();
   const request = async <T>(send: () => Promise<T>): Promise<T> => {

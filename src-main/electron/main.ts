@@ -97,7 +97,7 @@ async function start(): Promise<void> {
     clipboard.writeText(
       mcpClientConfig(client, {
         command: process.execPath,
-        args: [join(app.getAppPath(), 'dist/cli/main.js'), 'mcp'],
+        args: [join(app.getAppPath(), 'dist/cli/main.cjs'), 'mcp'],
         env: { ELECTRON_RUN_AS_NODE: '1', KEYWAY_DATA_DIR: service.dataDir },
       }),
     );

@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SetLevelRequestSchema, type LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { KEYWAY_VERSION } from '../shared/version.js';
 import type { McpDeps } from './deps.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
@@ -11,12 +12,10 @@ export interface McpConnection {
   cleanup: () => void;
 }
 
-const VERSION = '0.1.0';
-
 /** One MCP server per connection (stdio, socket or HTTP session), all over the same service. */
 export function createMcpServer(deps: McpDeps): McpConnection {
   const server = new McpServer(
-    { name: 'keyway', title: 'Keyway', version: VERSION },
+    { name: 'keyway', title: 'Keyway', version: KEYWAY_VERSION },
     {
       capabilities: { logging: {}, resources: { subscribe: true, listChanged: false }, prompts: {}, tools: {} },
       instructions:

@@ -11,11 +11,11 @@ import { staticUiRoutes } from '../http/static-ui.js';
 import { mcpHttpEndpoint } from '../mcp/http-route.js';
 import { listenMcpSocket } from '../mcp/socket-server.js';
 import type { TokenKind } from '../shared/tokens.js';
+import { KEYWAY_VERSION } from '../shared/version.js';
 import { registerOwnerRpc } from './owner-rpc.js';
 import { pidAlive, readServerInfo, removeServerInfo, socketAnswers, socketPath, writeServerInfo, type ServerInfo } from './server-info.js';
 
 export { DEFAULT_HTTP_PORT } from './default-port.js';
-export const KEYWAY_VERSION = '0.1.0';
 
 export interface KeywayServerOptions {
   service: KeywayService;

@@ -41,7 +41,7 @@ async function headlessRss(): Promise<BenchRow[]> {
   const ledger = largeLedger();
   const dataDir = mkdtempSync(join(tmpdir(), 'keyway-bench-serve-'));
   for (const suffix of ['', '-wal', '-shm']) if (existsSync(ledger + suffix)) copyFileSync(ledger + suffix, join(dataDir, `usage.db${suffix}`));
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli/main.cjs'), 'serve', '--port', '0'], {
     env: { ...process.env, KEYWAY_DATA_DIR: dataDir, KEYWAY_SECRET_STORE: 'file', SECRET_KEY: 'bench-secret-key-not-real', KEYWAY_TZ: 'UTC' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });

@@ -161,7 +161,7 @@ async function startServe(dir: string, emu: Emulators): Promise<{ child: ChildPr
   await service.addKey({ provider: 'openai', api_key: emu.openai.key }, { principal: 'owner', actor: 'bench' });
   service.close();
   const { token } = await new TokenStore({ dataDir }).create({ kind: 'gateway', name: 'bench' });
-  const cli = resolve('dist/cli/main.js');
+  const cli = resolve('dist/cli/main.cjs');
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir, '--store', 'file'], {
     env: { PATH: process.env.PATH, HOME: dir, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -18,7 +18,7 @@ const WARMUP = 200;
 const CALLS = 2000;
 const GOAL_RATIO = 1.3;
 /** The built CLI and the floor server, seen from dist-bench/test/bench/. */
-const KEYWAY_BIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+const KEYWAY_BIN = fileURLToPath(new URL('../../../dist/cli/main.cjs', import.meta.url));
 const FLOOR_BIN = fileURLToPath(new URL('./floor-server.js', import.meta.url));
 const SECRET = 'bench-secret-key-not-real';
 

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('keyway mcp-config', () => {
-  it.each(['claude-desktop', 'cursor'])('%s: an mcpServers entry with absolute node and main.js paths that starts a working server', async (client) => {
+  it.each(['claude-desktop', 'cursor'])('%s: an mcpServers entry with absolute node and main.cjs paths that starts a working server', async (client) => {
     const dataDir = tempDir();
     const result = await runKeyway(['mcp-config', client], { env: { KEYWAY_DATA_DIR: dataDir } });
     expect(result.code).toBe(0);

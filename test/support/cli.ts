@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const KEYWAY_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const KEYWAY_BIN = fileURLToPath(new URL('../../dist/cli/main.cjs', import.meta.url));
 
 export interface CliRun {
   code: number;
