@@ -127,7 +127,7 @@ async function socketFigures(dataDir: string, commitDir: string): Promise<Figure
     const path = join(dataDir, 'floor.sock');
     floorSocket = createServer((socket) => {
       socket.on('error', () => socket.destroy());
-      void floorServer(recorded).connect(new StdioServerTransport(socket, socket));
+      void floorServer(recorded, join(commitDir, 'floor-ledger.db')).connect(new StdioServerTransport(socket, socket));
     });
     await new Promise<void>((resolve) => floorSocket!.listen(path, resolve));
     floor = await connect(new SocketClientTransport(path));
@@ -151,7 +151,7 @@ async function stdioFigures(dataDir: string, commitDir: string): Promise<Figures
     const recorded = await record(keyway);
     const file = join(dataDir, 'recorded.json');
     writeFileSync(file, JSON.stringify(recorded));
-    floor = await connect(new StdioClientTransport({ command: process.execPath, args: [FLOOR_BIN, file], env, stderr: 'ignore' }));
+    floor = await connect(new StdioClientTransport({ command: process.execPath, args: [FLOOR_BIN, file, join(commitDir, 'floor-ledger.db')], env, stderr: 'ignore' }));
     await checkFloor(floor, recorded);
     return await measure(keyway, floor, commitDir);
   } finally {
@@ -175,12 +175,12 @@ function rows(transport: string, figures: Figures): BenchRow[] {
   }
   const { keyway, floor, commit } = figures.track_request as Required<Sides>;
   out.push({
-    figure: `MCP ${transport} track_request p50 minus its commit / floor server`,
-    measured: Math.max(0, keyway.p50 - commit.p50) / floor.p50,
+    figure: `MCP ${transport} track_request p50 / floor server storing each call durably`,
+    measured: keyway.p50 / floor.p50,
     unit: 'x',
     goal: GOAL_RATIO,
     kind: 'max',
-    note: `${keyway.p50.toFixed(3)} ms round trip (${(keyway.p50 / floor.p50).toFixed(2)}x the floor's ${floor.p50.toFixed(3)} ms) of which ${commit.p50.toFixed(3)} ms is the durable commit (in-process trackRequest in the same turns, p99 ${commit.p99.toFixed(3)} ms)`,
+    note: `${keyway.p50.toFixed(3)} ms vs ${floor.p50.toFixed(3)} ms (p99 ${keyway.p99.toFixed(3)} vs ${floor.p99.toFixed(3)} ms); the floor stores the call's arguments as one SQLite row, WAL synced before it answers. Keyway's own durable commit (in-process trackRequest, same turns): p50 ${commit.p50.toFixed(3)} ms, p99 ${commit.p99.toFixed(3)} ms`,
   });
   return out;
 }
