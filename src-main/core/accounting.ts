@@ -23,7 +23,7 @@ import { LocalCalendar } from './usage/local-calendar.js';
 import { OriginSpendTally, type OriginKind } from './usage/origin-spend.js';
 import { countTextTokens } from './usage/token-count.js';
 import { exportChunks } from './usage/usage-export.js';
-import { DEFAULT_RETENTION_DAYS, UsageLedger } from './usage/usage-ledger.js';
+import { DEFAULT_RETENTION_DAYS, UsageLedger, type CommitSpan } from './usage/usage-ledger.js';
 
 type SetBudgetParsed = z.output<typeof SetBudgetInputSchema>;
 
@@ -74,7 +74,7 @@ export class Accounting {
         calendar: new LocalCalendar(o.timeZone),
         retentionDays: o.retentionDays ?? this.#config()?.usage?.retention_days ?? DEFAULT_RETENTION_DAYS,
       });
-      ledger.setAfterCommit((records) => this.#afterCommit(records));
+      ledger.setAfterCommit((records, commit) => this.#afterCommit(records, commit));
       this.#ledger = ledger;
     }
     return this.#ledger;
@@ -206,31 +206,10 @@ export class Accounting {
     }
   }
 
-  #afterCommit(records: readonly TrackResult[]): void | Promise<void> {
-    this.#warnOverBudget(records);
+  #afterCommit(records: readonly TrackResult[], commit: CommitSpan): void | Promise<void> {
+    const fireAlerts = this.budget.afterOwnCommit(commit, records);
     for (const record of records) this.#options.events.emit('usage.tracked', record);
-    if (!records.some((r) => r.cost_usd !== null && r.cost_usd > 0)) return;
-    return this.budget.fireAlerts();
-  }
-
-  /**
-   * Tells the caller of each paid request which budgets that apply to it are at their alert
-   * threshold or exceeded, in its result: tracking after the fact is never silent. One budget
-   * check per commit, whatever the number of records in it.
-   */
-  #warnOverBudget(records: readonly TrackResult[]): void {
-    const paid = records.filter((r) => r.provider !== 'local');
-    if (paid.length === 0) return;
-    let alerts: BudgetAlert[];
-    try {
-      alerts = this.budget.check().alerts;
-    } catch {
-      // No good routing_config.json to judge against: the records stand, without a verdict.
-      return;
-    }
-    for (const record of paid) {
-      for (const alert of alerts) if (alert.provider === null || alert.provider === record.provider) record.warnings.push(alert.message);
-    }
+    return fireAlerts();
   }
 
   async #announce(alert: BudgetAlert): Promise<void> {

@@ -14,12 +14,13 @@ import type {
 import { ReleaseReservationInputSchema, ReserveBudgetInputSchema, SettleReservationInputSchema } from '../../shared/budget.js';
 import type { BudgetConfig } from '../../shared/config.js';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.js';
+import type { TrackResult } from '../../shared/usage.js';
 import { KeywayError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { PROVIDER_BY_CODE, PROVIDER_CODES } from '../usage/ledger-schema.js';
 import { dayKeyToString } from '../usage/local-calendar.js';
 import { formatUsd, microsToUsd, usdToMicros } from '../usage/money.js';
-import type { UsageLedger } from '../usage/usage-ledger.js';
+import type { CommitSpan, UsageLedger } from '../usage/usage-ledger.js';
 
 export interface BudgetManagerOptions {
   ledger: UsageLedger;
@@ -104,12 +105,7 @@ export class BudgetManager {
     const now = this.#now().getTime();
     const limits = this.#readLimits(config, now);
     const periods = limits.map((l) => toStatus(l, config));
-    const alerts = config.enabled
-      ? limits.flatMap((l, i) => {
-          const status = periods[i]!.status;
-          return status === 'ok' ? [] : [toAlert(l, status, config)];
-        })
-      : [];
+    const alerts = config.enabled ? alertsOf(limits, config) : [];
     return {
       enabled: config.enabled,
       time_zone: this.#ledger.calendar.timeZone,
@@ -205,6 +201,64 @@ export class BudgetManager {
   /** The request was never recorded: give its hold back to every process at once. */
   releaseHold(hold: LeaseHold): void {
     this.#leaseReturn(hold, true);
+  }
+
+  /**
+   * Judges this process's own commit of `records`. Each paid record gets, in its warnings, the
+   * budgets that apply to it and are at their alert threshold or exceeded (tracking after the fact
+   * is never silent); the step returned fires newly crossed alerts (run it after announcing the
+   * records). The limits come from the commit itself when it can be taken in (#takeOwnCommit), else
+   * from one read. Without a budget block to judge by (a broken routing_config.json) the records
+   * stand without a verdict.
+   */
+  afterOwnCommit(commit: CommitSpan, records: readonly TrackResult[]): () => void | Promise<void> {
+    let config: BudgetConfig;
+    let limits: Limit[];
+    let now: number;
+    try {
+      config = this.#config();
+      if (!config.enabled) return noop;
+      now = this.#now().getTime();
+      const taken = this.#takeOwnCommit(commit, config, now);
+      if (taken === 'quiet') return noop;
+      limits = this.#ownView(taken ?? this.#rowsView(config, now));
+    } catch {
+      return noop;
+    }
+    const alerts = alertsOf(limits, config);
+    for (const record of records) {
+      if (!countsAgainstBudget(record.provider)) continue;
+      for (const alert of alerts) if (alert.provider === null || alert.provider === record.provider) record.warnings.push(alert.message);
+    }
+    if (!records.some((r) => r.cost_usd !== null && r.cost_usd > 0)) return noop;
+    return () => this.#fire(limits, config, now);
+  }
+
+  /**
+   * Takes this process's own commit into the limits last read, without reading the ledger again,
+   * when that commit is the only write since (no other connection's commit, no other write by this
+   * one) and the same day is in force. Returns the limits exactly when the commit only added
+   * spending (they are kept: the next status check reads nothing); 'quiet' when it also settled
+   * reservations or shrank leases (reserved can only have gone down) and the limits read plus all
+   * spending recorded since leave every budget below its threshold, so there is nothing to warn
+   * about or fire (the next status check reads); null when the limits must be read. Never hides an alert.
+   */
+  #takeOwnCommit(commit: CommitSpan, config: BudgetConfig, now: number): Limit[] | 'quiet' | null {
+    const cached = this.#cachedLimits;
+    if (!cached || cached.config !== config || now < cached.from || now >= cached.until || commit.before !== cached.ownChanges) return null;
+    if (this.#sql.theirVersion.get() !== cached.theirs || this.#sql.myVersion.get() !== commit.after) return null;
+    const added = new Map(cached.ownSpend);
+    for (const [provider, micros] of commit.spend) if (countsAgainstBudget(provider)) added.set(provider, (added.get(provider) ?? 0) + micros);
+    const total = [...added.values()].reduce((a, b) => a + b, 0);
+    const limits = cached.limits.map((l) => ({ ...l, spent: l.spent + (l.provider === null ? total : (added.get(l.provider) ?? 0)) }));
+    if (!commit.touchedReservations && cached.ownChanges === cached.mine && commit.earliest >= this.#ledger.calendar.dayStart(cached.from)) {
+      this.#cachedLimits = { ...cached, mine: commit.after, ownChanges: commit.after, limits, ownSpend: new Map() };
+      return limits;
+    }
+    if (limits.some((l) => levelOf(l, config) !== 'ok')) return null;
+    cached.ownChanges = commit.after;
+    cached.ownSpend = added;
+    return 'quiet';
   }
 
   /** Drops this process's lease rows (the service is closing). */
@@ -338,8 +392,12 @@ export class BudgetManager {
     const config = this.#config();
     if (!config.enabled) return;
     const now = this.#now().getTime();
+    return this.#fire(this.#readLimits(config, now), config, now);
+  }
+
+  #fire(limits: readonly Limit[], config: BudgetConfig, now: number): void | Promise<void> {
     const fresh: BudgetAlert[] = [];
-    for (const limit of this.#readLimits(config, now)) {
+    for (const limit of limits) {
       const status = levelOf(limit, config);
       if (status === 'ok') continue;
       const levels: Array<'warning' | 'exceeded'> = status === 'exceeded' ? ['warning', 'exceeded'] : ['warning'];
@@ -379,7 +437,8 @@ export class BudgetManager {
     if (cached && cached.config === config && cached.theirs === theirs && cached.mine === mine && now >= cached.from && now < cached.until) return cached.limits;
     const limits = this.#readRows(config, now);
     const expiry = this.#sql.nextExpiry.get(now) as number | null;
-    this.#cachedLimits = { config, theirs, mine, from: now, until: Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY), limits };
+    const until = Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY);
+    this.#cachedLimits = { config, theirs, mine, from: now, until, limits, ownChanges: mine, ownSpend: new Map() };
     return limits;
   }
 
@@ -455,6 +514,16 @@ function toStatus(l: Limit, config: BudgetConfig): BudgetPeriodStatus {
   };
 }
 
+/** The alert of every limit at its threshold or over it (budgets on). */
+function alertsOf(limits: readonly Limit[], config: BudgetConfig): BudgetAlert[] {
+  return limits.flatMap((l) => {
+    const level = levelOf(l, config);
+    return level === 'ok' ? [] : [toAlert(l, level, config)];
+  });
+}
+
+const noop = (): void => {};
+
 function toAlert(l: Limit, level: 'warning' | 'exceeded', config: BudgetConfig): BudgetAlert {
   const percent = l.limit > 0 ? Math.round(((l.spent + l.reserved) / l.limit) * 100) : 100;
   const held = l.reserved > 0 ? ` with ${formatUsd(microsToUsd(l.reserved))} reserved` : '';
@@ -518,6 +587,10 @@ interface CachedLimits extends LedgerVersions {
   from: number;
   until: number;
   limits: Limit[];
+  /** This connection's change counter after the last own commit taken in (see takeOwnCommit). */
+  ownChanges: number;
+  /** Spend (micro-dollars per provider) this process committed since the limits were read. */
+  ownSpend: Map<ProviderId, number>;
 }
 
 /** What tells whether the ledger file changed: other connections' commits and this connection's writes. */

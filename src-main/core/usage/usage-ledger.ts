@@ -44,7 +44,24 @@ export interface UsageLedgerOptions {
    * Runs after each group commit, before the callers' promises resolve (budget alerts, events).
    * The records are durable by then whatever it does.
    */
-  afterCommit?: (records: readonly TrackResult[]) => void | Promise<void>;
+  afterCommit?: (records: readonly TrackResult[], commit: CommitSpan) => void | Promise<void>;
+}
+
+/**
+ * What one commit of records changed, for readers that keep figures from the ledger (budgets):
+ * this connection's change counter (SQLite's total_changes()) just before and just after it, so a
+ * reader that last looked at `before` and now sees `after` knows this commit was the only write by
+ * this connection in between, and the money it recorded.
+ */
+export interface CommitSpan {
+  before: number;
+  after: number;
+  /** Micro-dollars recorded per provider (priced records only). */
+  spend: ReadonlyMap<ProviderId, number>;
+  /** The earliest record's time (ms). */
+  earliest: number;
+  /** Whether the commit also settled reservations or shrank budget leases (changes no reader can replay). */
+  touchedReservations: boolean;
 }
 
 /** Columns of one record as stored, with its caller's promise. */
@@ -146,6 +163,7 @@ export class UsageLedger {
       ),
       closeReservation: db.prepare('DELETE FROM reservations WHERE id = ?'),
       shrinkLease: db.prepare('UPDATE reservations SET amount = max(0, amount - ?) WHERE id = ?'),
+      totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
       dailyRange: db.prepare<[number, number], DailyRow>(
         `SELECT d.day, d.provider, n.name AS model, d.requests, d.successes, d.input, d.output, d.cached, d.cache_write, d.cost, d.unpriced
          FROM daily d JOIN names n ON n.id = d.model WHERE d.day BETWEEN ? AND ?`,
@@ -509,8 +527,11 @@ export class UsageLedger {
     if (batch.length === 0) return;
     this.#pending = [];
     let ids: number[];
+    let commit: CommitSpan;
     try {
+      const before = this.#sql.totalChanges.get() as number;
       ids = this.#commitBatch(batch);
+      commit = { before, after: this.#sql.totalChanges.get() as number, ...whatChanged(batch) };
     } catch (error) {
       this.#freshNames.clear();
       const failure = ledgerStorageError(error, this.path);
@@ -528,7 +549,7 @@ export class UsageLedger {
     this.#afterSync(() => {
       let after: void | Promise<void> = undefined;
       try {
-        after = this.#afterCommit?.(results);
+        after = this.#afterCommit?.(results, commit);
       } catch {
         // The records are committed; a failing hook must not turn them into errors.
       }
@@ -658,3 +679,17 @@ export class UsageLedger {
 }
 
 const noop = (): void => undefined;
+
+/** The money a batch recorded, when it starts, and whether it touched reservation rows. */
+function whatChanged(batch: readonly Pending[]): Pick<CommitSpan, 'spend' | 'earliest' | 'touchedReservations'> {
+  const spend = new Map<ProviderId, number>();
+  let earliest = Number.POSITIVE_INFINITY;
+  let touchedReservations = false;
+  for (const p of batch) {
+    const provider = p.result.provider;
+    if (p.cost !== null && p.cost > 0) spend.set(provider, (spend.get(provider) ?? 0) + p.cost);
+    earliest = Math.min(earliest, p.ts);
+    if (p.reservation !== null || (p.lease !== null && p.lease.ticket !== null && p.lease.micros > 0)) touchedReservations = true;
+  }
+  return { spend, earliest, touchedReservations };
+}

@@ -126,6 +126,83 @@ describe('budgets', () => {
     b.service.close();
   });
 
+  describe('after this process\'s own commits (judged without a read while every budget is clear of its threshold)', () => {
+    const track = (h: Harness, usd: number, provider: 'openai' | 'anthropic' = 'openai') =>
+      h.service.trackRequest(
+        provider === 'openai'
+          ? { provider, model: 'gpt-4-turbo', input_tokens: Math.round(usd * 100_000), output_tokens: 0 }
+          : { provider, model: 'claude-3-opus-20240229', input_tokens: Math.round(usd * 66_666.67), output_tokens: 0 },
+        CLI,
+      );
+
+    it('the record that crosses the threshold, and the one that crosses the limit, carry the alert; the ones before carry none', async () => {
+      const h = await harness({ daily: 1 });
+      const warnings: string[][] = [];
+      for (let i = 0; i < 11; i++) warnings.push((await track(h, 0.1)).warnings);
+      expect(warnings.slice(0, 7)).toEqual(Array(7).fill([]));
+      expect(warnings[7]!.join(' ')).toMatch(/Daily budget at 80%/);
+      expect(warnings[9]!.join(' ')).toMatch(/Daily budget exceeded/);
+      expect(h.alerts.map((a) => a.level)).toEqual(['warning', 'exceeded']);
+      h.service.close();
+    });
+
+    it('spending by another process in between is counted at once', async () => {
+      const dataDir = tempDir();
+      const a = await harness({ dataDir, daily: 1 });
+      const b = await harness({ dataDir, daily: 1 });
+      expect((await track(a, 0.1)).warnings).toEqual([]);
+      expect((await track(a, 0.1)).warnings).toEqual([]);
+      await track(b, 0.6);
+      expect((await track(a, 0.01)).warnings.join(' ')).toMatch(/Daily budget at 81%/);
+      a.service.close();
+      b.service.close();
+    });
+
+    it('a reservation this process made in between is counted at once', async () => {
+      const h = await harness({ daily: 1 });
+      expect((await track(h, 0.1)).warnings).toEqual([]);
+      expect(h.service.reserveBudget({ estimated_cost_usd: 0.75 }).granted).toBe(true);
+      expect((await track(h, 0.01)).warnings.join(' ')).toMatch(/Daily budget at 86% with \$0\.75 reserved/);
+      h.service.close();
+    });
+
+    it('the next status check counts a record at once, and frees the reservation a record settles', async () => {
+      const h = await harness({ daily: 10 });
+      await track(h, 0.1);
+      expect(h.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0.1, reserved_usd: 0 });
+      await track(h, 0.1);
+      expect(h.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0.2, reserved_usd: 0 });
+      const reserved = h.service.reserveBudget({ estimated_cost_usd: 0.5 });
+      expect(h.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0.2, reserved_usd: 0.5 });
+      await h.service.trackRequest({ provider: 'openai', model: 'gpt-4-turbo', input_tokens: 10_000, output_tokens: 0, reservation: reserved.ticket! }, CLI);
+      expect(h.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0.3, reserved_usd: 0 });
+      h.service.close();
+    });
+
+    it('a record made before midnight and committed after it counts for its own day, not the new one', async () => {
+      const h = await harness({ daily: 10, start: '2026-03-10T23:59:59Z' });
+      const late = track(h, 0.5);
+      for (let i = 0; i < 50; i++) await null; // the record is priced and dated; its commit waits for setImmediate
+      h.setTime('2026-03-11T00:00:01Z');
+      expect(h.service.checkBudget().periods[0]).toMatchObject({ spent_usd: 0 });
+      expect((await late).time).toBe('2026-03-10T23:59:59.000Z');
+      expect(h.service.checkBudget().periods).toEqual([
+        expect.objectContaining({ period: 'daily', spent_usd: 0 }),
+        expect.objectContaining({ period: 'monthly', spent_usd: 0.5 }),
+      ]);
+      h.service.close();
+    });
+
+    it('a provider\'s own limit is judged with only that provider\'s spending', async () => {
+      const h = await harness({ daily: 100 });
+      await h.service.setBudget({ provider: 'anthropic', daily_limit: 1 }, CLI);
+      for (let i = 0; i < 5; i++) expect((await track(h, 0.5)).warnings).toEqual([]);
+      expect((await track(h, 0.5, 'anthropic')).warnings).toEqual([]);
+      expect((await track(h, 0.35, 'anthropic')).warnings.join(' ')).toMatch(/Daily anthropic budget at 85%/);
+      h.service.close();
+    });
+  });
+
   it('applies per-provider limits alongside the overall ones', async () => {
     const h = await harness({ daily: 100 });
     await h.service.setBudget({ provider: 'openai', daily_limit: 0.5 }, CLI);
