@@ -70,6 +70,7 @@ export class BudgetManager {
   #leaseTimer: NodeJS.Timeout | null = null;
   #lastPurge = 0;
   #cachedLimits: CachedLimits | null = null;
+  #judged: { limits: Limit[]; config: BudgetConfig; periods: readonly BudgetPeriodStatus[]; alerts: readonly BudgetAlert[]; status: BudgetLevel } | null = null;
 
   constructor(options: BudgetManagerOptions) {
     this.#ledger = options.ledger;
@@ -104,15 +105,20 @@ export class BudgetManager {
     const config = this.#config();
     const now = this.#now().getTime();
     const limits = this.#readLimits(config, now);
-    const periods = limits.map((l) => toStatus(l, config));
-    const alerts = config.enabled ? alertsOf(limits, config) : [];
+    // While the limits kept are unchanged (the same array), so is everything said about them.
+    let judged = this.#judged;
+    if (!judged || judged.limits !== limits || judged.config !== config) {
+      const periods = Object.freeze(limits.map((l) => Object.freeze(toStatus(l, config))));
+      const alerts = Object.freeze(config.enabled ? alertsOf(limits, config).map((a) => Object.freeze(a)) : []);
+      judged = this.#judged = { limits, config, periods, alerts, status: config.enabled ? worst(periods.map((p) => p.status)) : 'ok' };
+    }
     return {
       enabled: config.enabled,
       time_zone: this.#ledger.calendar.timeZone,
       alert_threshold: config.alert_threshold,
-      status: config.enabled ? worst(periods.map((p) => p.status)) : 'ok',
-      periods,
-      alerts,
+      status: judged.status,
+      periods: judged.periods as BudgetPeriodStatus[],
+      alerts: judged.alerts as BudgetAlert[],
       checked_at: new Date(now).toISOString(),
     };
   }
