@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { BudgetAlert, BudgetStatus, SetBudgetInputSchema } from '../shared/budget.js';
 import type { RoutingConfig } from '../shared/config.js';
 import type { ProviderId } from '../shared/providers.js';
-import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackResult } from '../shared/usage.js';
+import type { CostEstimate, EstimateCostInput, ExportUsageInput, TokenCount, TrackRequestParsed, TrackResult } from '../shared/usage.js';
 import { EstimateCostInputSchema, ExportUsageInputSchema } from '../shared/usage.js';
 import { ListPricesInputSchema, type ListPricesInput, type PriceListing, type PriceUpdateResult } from '../shared/prices.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -91,9 +91,10 @@ export class Accounting {
     return this.#budget;
   }
 
-  track(input: unknown, ctx: CallContext): Promise<TrackResult> {
+  /** Records one request whose input dispatch has already checked against the channel's schema. */
+  track(input: TrackRequestParsed, ctx: CallContext): Promise<TrackResult> {
     try {
-      return this.ledger.track(input, { client: ctx.actor });
+      return this.ledger.trackParsed(input, { client: ctx.actor });
     } catch (error) {
       // Opening usage.db can fail (corrupt file, permissions): report it the way every failure is reported.
       return Promise.reject(error);
