@@ -85,9 +85,11 @@ export async function dispatch(service: KeywayService, channel: unknown, input: 
     throw new KeywayError('invalid_input', `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}. Use one of: ${CHANNEL_NAMES.join(', ')}.`);
   }
   const settings = () => service.settings.read().app;
-  await authorized(service, channel, input, caller, () => authorize(channel, undefined, caller, settings));
+  const refused = refusal(() => authorize(channel, undefined, caller, settings));
+  if (refused) await refuse(service, channel, input, caller, refused);
   const parsed = parseInput(CHANNELS[channel].input, input ?? {}) as ChannelParsed<Channel>;
-  await authorized(service, channel, parsed, caller, () => authorize(channel, parsed, caller, settings));
+  const refusedParsed = refusal(() => authorize(channel, parsed, caller, settings));
+  if (refusedParsed) await refuse(service, channel, parsed, caller, refusedParsed);
   let table = handlers.get(service);
   if (!table) handlers.set(service, (table = handlersFor(service)));
   return (table[channel] as (input: unknown, caller: Caller) => unknown)(parsed, caller);
@@ -106,17 +108,19 @@ export async function dispatchToResponse(service: KeywayService, channel: unknow
   }
 }
 
-/** Runs an authority check; a refusal is audited with the real caller before it is thrown. */
-async function authorized(service: KeywayService, channel: Channel, input: unknown, caller: Caller, check: () => void): Promise<void> {
+/** Runs an authority check: the refusal it throws, or null. Any other error goes on up. */
+function refusal(check: () => void): KeywayError | null {
   try {
     check();
+    return null;
   } catch (error) {
-    if (isKeywayError(error) && error.code === 'forbidden') await auditRefusal(service, channel, input, caller, error);
+    if (isKeywayError(error) && error.code === 'forbidden') return error;
     throw error;
   }
 }
 
-async function auditRefusal(service: KeywayService, channel: Channel, input: unknown, caller: Caller, error: KeywayError): Promise<void> {
+/** Audits a refusal with the real caller, then throws it (checks that pass cost no promise; only a refusal waits for its audit). */
+async function refuse(service: KeywayService, channel: Channel, input: unknown, caller: Caller, error: KeywayError): Promise<never> {
   const provider = typeof input === 'object' && input !== null && 'provider' in input ? (input as { provider: unknown }).provider : null;
   await service.auditLog.append({
     actor: caller.actor,
@@ -126,4 +130,5 @@ async function auditRefusal(service: KeywayService, channel: Channel, input: unk
     error_code: 'forbidden',
     detail: `refused for ${caller.principal}${error.remedy ? `; owner can: ${error.remedy.action}` : ''}`,
   });
+  throw error;
 }
