@@ -21,6 +21,7 @@ import { PROVIDER_BY_CODE, PROVIDER_CODES } from '../usage/ledger-schema.js';
 import { dayKeyToString } from '../usage/local-calendar.js';
 import { formatUsd, microsToUsd, usdToMicros } from '../usage/money.js';
 import type { CommitSpan, UsageLedger } from '../usage/usage-ledger.js';
+import { WalHeaderProbe } from '../usage/wal-header-probe.js';
 
 export interface BudgetManagerOptions {
   ledger: UsageLedger;
@@ -70,6 +71,7 @@ export class BudgetManager {
   #leaseTimer: NodeJS.Timeout | null = null;
   #lastPurge = 0;
   #cachedLimits: CachedLimits | null = null;
+  readonly #header: WalHeaderProbe;
   #judged: { limits: Limit[]; config: BudgetConfig; periods: readonly BudgetPeriodStatus[]; alerts: readonly BudgetAlert[]; status: BudgetLevel } | null = null;
 
   constructor(options: BudgetManagerOptions) {
@@ -77,6 +79,7 @@ export class BudgetManager {
     this.#config = options.config;
     this.#now = options.now;
     this.#onAlert = options.onAlert;
+    this.#header = new WalHeaderProbe(options.ledger.path);
     const db = options.ledger.db;
     // One read transaction when the limits must be read again: its queries see one snapshot and start one read, not three.
     this.#readRows = db.transaction((config: BudgetConfig, now: number) => this.#limits(config, now));
@@ -252,13 +255,15 @@ export class BudgetManager {
   #takeOwnCommit(commit: CommitSpan, config: BudgetConfig, now: number): Limit[] | 'quiet' | null {
     const cached = this.#cachedLimits;
     if (!cached || cached.config !== config || now < cached.from || now >= cached.until || commit.before !== cached.ownChanges) return null;
+    // The header first: when no other connection has committed by the data_version read after it, it holds only this one's commits.
+    const header = this.#header.version();
     if (this.#sql.theirVersion.get() !== cached.theirs || this.#sql.myVersion.get() !== commit.after) return null;
     const added = new Map(cached.ownSpend);
     for (const [provider, micros] of commit.spend) if (countsAgainstBudget(provider)) added.set(provider, (added.get(provider) ?? 0) + micros);
     const total = [...added.values()].reduce((a, b) => a + b, 0);
     const limits = cached.limits.map((l) => ({ ...l, spent: l.spent + (l.provider === null ? total : (added.get(l.provider) ?? 0)) }));
     if (!commit.touchedReservations && cached.ownChanges === cached.mine && commit.earliest >= this.#ledger.calendar.dayStart(cached.from)) {
-      this.#cachedLimits = { ...cached, mine: commit.after, ownChanges: commit.after, limits, ownSpend: new Map() };
+      this.#cachedLimits = { ...cached, mine: commit.after, header, ownChanges: commit.after, limits, ownSpend: new Map() };
       return limits;
     }
     if (limits.some((l) => levelOf(l, config) !== 'ok')) return null;
@@ -269,6 +274,7 @@ export class BudgetManager {
 
   /** Drops this process's lease rows (the service is closing). */
   close(): void {
+    this.#header.close();
     if (this.#leaseTimer) clearInterval(this.#leaseTimer);
     this.#leaseTimer = null;
     for (const lease of this.#leases.values()) {
@@ -431,20 +437,25 @@ export class BudgetManager {
 
   /**
    * The limits with every reservation row as others see it, kept while nothing they depend on can
-   * have changed: no commit by another connection (data_version), no write by this one (the
-   * ledger's records and this manager's reservations share it: total_changes()), the same budget
-   * block, the same day, and no reservation expired since. Status checks and alerts read this on
-   * every call.
+   * have changed: no commit by any connection (the WAL-index header, or data_version when the -shm
+   * file cannot be read), no write by this one (the ledger's records and this manager's
+   * reservations share it: total_changes()), the same budget block, the same day, and no
+   * reservation expired since. Status checks and alerts read this on every call.
    */
   #rowsView(config: BudgetConfig, now: number): Limit[] {
-    const theirs = this.#sql.theirVersion.get() as number;
+    // Read before the rows, so that a commit landing after this is seen as a change by the next check.
+    const header = this.#header.version();
     const mine = this.#sql.myVersion.get() as number;
     const cached = this.#cachedLimits;
-    if (cached && cached.config === config && cached.theirs === theirs && cached.mine === mine && now >= cached.from && now < cached.until) return cached.limits;
+    if (cached && cached.config === config && cached.mine === mine && now >= cached.from && now < cached.until) {
+      const unchanged = header !== null ? header === cached.header : this.#sql.theirVersion.get() === cached.theirs;
+      if (unchanged) return cached.limits;
+    }
+    const theirs = this.#sql.theirVersion.get() as number;
     const limits = this.#readRows(config, now);
     const expiry = this.#sql.nextExpiry.get(now) as number | null;
     const until = Math.min(this.#ledger.calendar.nextDayStart(now), expiry ?? Number.POSITIVE_INFINITY);
-    this.#cachedLimits = { config, theirs, mine, from: now, until, limits, ownChanges: mine, ownSpend: new Map() };
+    this.#cachedLimits = { config, theirs, mine, header, from: now, until, limits, ownChanges: mine, ownSpend: new Map() };
     return limits;
   }
 
@@ -599,8 +610,12 @@ interface CachedLimits extends LedgerVersions {
   ownSpend: Map<ProviderId, number>;
 }
 
-/** What tells whether the ledger file changed: other connections' commits and this connection's writes. */
+/** What tells whether the ledger file changed: other connections' commits, this connection's writes, any commit. */
 interface LedgerVersions {
+  /** PRAGMA data_version: moves with other connections' commits. */
   theirs: number;
+  /** total_changes(): moves with this connection's writes. */
   mine: number;
+  /** The WAL-index header's version (WalHeaderProbe): moves with every commit; null when the -shm file cannot be read. */
+  header: number | null;
 }
