@@ -196,6 +196,11 @@ export class UsageLedger {
     this.#pruneQuietly();
   }
 
+  /** This connection's change counter (SQLite's total_changes()): moves with every write it makes, records and reservations alike. */
+  changes(): number {
+    return this.#sql.totalChanges.get() as number;
+  }
+
   /** Set the hook that runs after each commit (the service wires budgets and events here). */
   setAfterCommit(hook: UsageLedgerOptions['afterCommit']): void {
     this.#afterCommit = hook;
@@ -529,9 +534,9 @@ export class UsageLedger {
     let ids: number[];
     let commit: CommitSpan;
     try {
-      const before = this.#sql.totalChanges.get() as number;
+      const before = this.changes();
       ids = this.#commitBatch(batch);
-      commit = { before, after: this.#sql.totalChanges.get() as number, ...whatChanged(batch) };
+      commit = { before, after: this.changes(), ...whatChanged(batch) };
     } catch (error) {
       this.#freshNames.clear();
       const failure = ledgerStorageError(error, this.path);
@@ -637,7 +642,8 @@ export class UsageLedger {
       if (p.reservation !== null && this.#sql.closeReservation.run(p.reservation).changes === 0) {
         p.result = { ...p.result, warnings: [...p.result.warnings, `Reservation ${p.reservation} was not open (settled, released or expired); the usage is recorded anyway.`] };
       }
-      if (p.lease !== null && p.lease.ticket !== null && p.lease.micros > 0) this.#sql.shrinkLease.run(p.lease.micros, p.lease.ticket);
+      const lease = leaseToShrink(p);
+      if (lease) this.#sql.shrinkLease.run(lease.micros, lease.ticket);
       const key = `${p.day}|${p.provider}|${model}`;
       let row = daily.get(key);
       if (!row) {
@@ -680,6 +686,11 @@ export class UsageLedger {
 
 const noop = (): void => undefined;
 
+/** The lease row a record's commit shrinks by its hold, if it has one (a hold with no row changes nothing). */
+function leaseToShrink(p: Pending): { ticket: string; micros: number } | null {
+  return p.lease !== null && p.lease.ticket !== null && p.lease.micros > 0 ? { ticket: p.lease.ticket, micros: p.lease.micros } : null;
+}
+
 /** The money a batch recorded, when it starts, and whether it touched reservation rows. */
 function whatChanged(batch: readonly Pending[]): Pick<CommitSpan, 'spend' | 'earliest' | 'touchedReservations'> {
   const spend = new Map<ProviderId, number>();
@@ -689,7 +700,7 @@ function whatChanged(batch: readonly Pending[]): Pick<CommitSpan, 'spend' | 'ear
     const provider = p.result.provider;
     if (p.cost !== null && p.cost > 0) spend.set(provider, (spend.get(provider) ?? 0) + p.cost);
     earliest = Math.min(earliest, p.ts);
-    if (p.reservation !== null || (p.lease !== null && p.lease.ticket !== null && p.lease.micros > 0)) touchedReservations = true;
+    if (p.reservation !== null || leaseToShrink(p)) touchedReservations = true;
   }
   return { spend, earliest, touchedReservations };
 }
