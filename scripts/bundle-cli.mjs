@@ -91,6 +91,9 @@ await build({
         // import() of a package becomes require() (ES-only packages load through Node's require(esm)),
         // so the chunks can run from cached code, which Node 20 gives no dynamic import() to.
         dynamicImportInCjs: false,
+        // What the entry shares with the commands (the version) gets a chunk of its own, so no chunk
+        // loads the entry module itself (which would run the CLI if a chunk were loaded first).
+        manualChunks: (id) => (id.endsWith('/dist/shared/version.js') ? 'version' : undefined),
       },
     },
   },
